@@ -1,0 +1,40 @@
+# Two entry points for a fresh Debian machine (root, Python 3.11):
+#   make pack   -> .venv, package, conference pack in reports/
+#   make test   -> the same plus test dependencies, Debian's chromium, pytest
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(PY) -m pip
+PACK_ARGS ?=
+
+.PHONY: pack test venv install install-test system-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+venv: $(VENV)/bin/python
+
+install: venv
+	$(PIP) install -q -e .
+
+# Chromium drives kaleido (static images), print-to-PDF and the browser tests;
+# the fonts give Arabic and Latin glyphs in static exports.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic'; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	fi
+
+pack: install system-deps
+	$(VENV)/bin/traffickstats pack --out reports $(PACK_ARGS)
+
+install-test: venv
+	$(PIP) install -q -e '.[test,dask]'
+
+test: install-test system-deps
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf reports .pytest_cache

@@ -1,0 +1,135 @@
+"""The one command-line interface, ``traffickstats``.
+
+Verbs (names and JSON/CSV fields are stable: users script against them):
+
+  traffickstats data show      bundled observations (table / csv / json)
+  traffickstats data validate  read a dataset, report accepted / rejected rows
+  traffickstats data fetch     download an official release into the user cache
+  traffickstats sources        the citations behind the bundled data
+  traffickstats explain        where a figure ("21 millions") comes from and what it measures
+  traffickstats report         render one briefing notebook to HTML
+  traffickstats pack           render the whole conference pack
+
+Each verb's work lives in the module named for its idea; this file only parses arguments
+and turns a TraffickstatsError into one line on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import TraffickstatsError
+
+
+def _handler(dotted: str):
+    """Lazy import so `traffickstats sources` does not pay for plotly or papermill."""
+    module, func = dotted.rsplit(":", 1)
+
+    def run(args):
+        return getattr(importlib.import_module(module), func)(args)
+
+    return run
+
+
+def _schema_epilog() -> str:
+    from .schema import field_docs
+
+    lines = ["columns of the observation schema:"]
+    for name, title, desc in field_docs():
+        lines.append(f"  {name:13} {title}: {desc}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="traffickstats",
+        description="Sourced, comparable human-trafficking statistics and offline briefing reports.",
+    )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"traffickstats {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    # -- data ------------------------------------------------------------------------
+    data = sub.add_parser("data", help="bundled observations and datasets")
+    dsub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+
+    show = dsub.add_parser(
+        "show", help="print the bundled observations",
+        epilog=_schema_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument("--indicator", action="append", help="keep this indicator (repeatable)")
+    show.add_argument("--geo", action="append", help="keep this geography: ISO3, name or region code")
+    show.add_argument("--source", action="append", help="keep this source_id (repeatable)")
+    show.add_argument("--fact", action="append", help="keep this fact_id (repeatable)")
+    show.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    show.set_defaults(func=_handler("traffickstats.reference.commands:show"))
+
+    val = dsub.add_parser("validate", help="read a dataset and report what was accepted and rejected")
+    val.add_argument("path")
+    val.add_argument("--format", default="auto",
+                     choices=["auto", "glotip", "ctdc", "gsi", "population", "csv"])
+    val.add_argument("--mapping", help="YAML mapping for a user CSV/Excel file")
+    val.add_argument("--rejects", help="write the rejected rows (CSV) to this file")
+    val.add_argument("--json", action="store_true", help="print one JSON object")
+    val.set_defaults(func=_handler("traffickstats.loaders.commands:validate"))
+
+    fetch = dsub.add_parser("fetch", help="download an official release into the user cache")
+    fetch.add_argument("dataset", choices=["glotip", "gsi", "population"])
+    fetch.add_argument("--url", help="download from this address instead of the publisher's")
+    fetch.add_argument("--json", action="store_true", help="print the cache record as JSON")
+    fetch.set_defaults(func=_handler("traffickstats.loaders.commands:fetch"))
+
+    # -- sources / explain -----------------------------------------------------------
+    src = sub.add_parser("sources", help="print the citations behind the bundled data")
+    src.add_argument("source_id", nargs="*", help="only these sources")
+    src.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    src.set_defaults(func=_handler("traffickstats.reference.commands:sources"))
+
+    exp = sub.add_parser("explain", help='where does a figure come from? e.g. explain "21 millions"')
+    exp.add_argument("query", help='a figure as quoted ("21 millions", "US$150 billion") or a fact id')
+    exp.add_argument("--lang", default="fr", choices=["fr", "en"])
+    exp.add_argument("--json", action="store_true")
+    exp.set_defaults(func=_handler("traffickstats.reference.commands:explain"))
+
+    # -- reports ---------------------------------------------------------------------
+    rep = sub.add_parser("report", help="render one briefing notebook to HTML")
+    rep.add_argument("notebook", help="notebook name (e.g. country_brief) or path")
+    rep.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
+                     help="notebook parameter (repeatable)")
+    rep.add_argument("--out", help="output HTML file")
+    rep.add_argument("--self-contained", action="store_true", help="inline plotly.js and map data")
+    rep.set_defaults(func=_handler("traffickstats.reports.commands:report"))
+
+    pack = sub.add_parser("pack", help="render the conference pack")
+    pack.add_argument("--out", default="reports")
+    pack.add_argument("--lang", default="fr,en")
+    pack.add_argument("--countries", default="all", help="all or ISO3,ISO3,...")
+    pack.add_argument("--glotip")
+    pack.add_argument("--ctdc")
+    pack.add_argument("--gsi")
+    pack.add_argument("--formats", default="html,png,pdf", help="html,png,svg,pdf")
+    pack.add_argument("--jobs", type=int, default=None)
+    pack.add_argument("--self-contained", action="store_true")
+    pack.add_argument("--force", action="store_true", help="re-render even up-to-date reports")
+    pack.set_defaults(func=_handler("traffickstats.reports.commands:pack"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.func(args)
+    except TraffickstatsError as exc:
+        print(f"traffickstats: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `traffickstats data show | head`
+        return 0
+    return int(status or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
