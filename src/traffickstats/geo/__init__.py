@@ -1,0 +1,47 @@
+"""Geography: country names and codes, region schemes as data, aggregation and crosswalks.
+
+- :mod:`.names`: ``to_iso3``, ``iso2_to_iso3``, ``country_name``, ``m49`` ...
+- :mod:`.regions`: region schemes read from ``traffickstats/regions/*.csv``
+- :mod:`.aggregate`: country rows summed into the regions of a scheme (totals conserved)
+- :mod:`.crosswalk`: region -> region tables where membership allows
+"""
+
+from __future__ import annotations
+
+from ._text import name_key
+from .aggregate import ADDITIVE_MEASURES, Aggregation, aggregate
+from .crosswalk import crosswalk
+from .names import (
+    REFUSED_CODES,
+    UnknownGeographyWarning,
+    aliases,
+    country_name,
+    country_names,
+    country_table,
+    iso2_to_iso3,
+    iso3_from_m49,
+    m49,
+    suggestions,
+    to_iso3,
+)
+from .regions import (
+    is_region_name,
+    levels,
+    members,
+    region_name,
+    region_of,
+    scheme_table,
+    schemes,
+    unodc_region_code,
+)
+
+#: The nine conference participants, in the agreed order.
+PARTICIPANTS = ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")
+
+__all__ = [
+    "ADDITIVE_MEASURES", "Aggregation", "aggregate", "crosswalk", "is_region_name", "levels",
+    "members", "region_name", "region_of", "scheme_table", "schemes", "unodc_region_code",
+    "PARTICIPANTS", "REFUSED_CODES", "UnknownGeographyWarning", "aliases", "country_name",
+    "country_names", "country_table", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
+    "suggestions", "to_iso3",
+]
