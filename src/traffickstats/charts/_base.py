@@ -1,0 +1,279 @@
+"""What every chart kind shares: checking its input, labels, footnote, notes, alt text and metadata.
+
+Text that came from data (titles, source titles, notes, category and place names) is
+HTML-escaped before it goes into plotly strings, because plotly.js reads them as a small
+HTML dialect (``<b>``, ``<a href>``, ``<br>``) and decodes entities back to the characters
+the reader should see. The metadata in ``fig.layout.meta["traffickstats"]`` keeps plain text;
+``display.html_block`` escapes it when it writes HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import textwrap
+import unicodedata
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..errors import IncomparableError, TraffickstatsError
+from ..formatting import format_range, format_value, plotly_separators
+from ..i18n import _, label, text_direction
+from ..schema import COLUMNS
+from .style import MUTED, TEMPLATE_NAME, register
+
+#: Measures that are modelled, not counted: their charts say "estimation modélisée".
+ESTIMATE_MEASURES = {"estimate_stock", "money_estimate"}
+#: Columns that must agree before values can be drawn on one axis (fallback for guard.rank).
+COMPARABLE_ON = ("indicator", "measure", "basis", "unit", "period_kind")
+
+FOOTNOTE_WIDTH = 120  # characters per footnote line at the template's font size
+TITLE_WIDTH = 70
+
+
+def esc(text) -> str:
+    """Escape data text for plotly's HTML-like strings and for HTML (``<``, ``>``, ``&``)."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def check_obs(obs: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The rows to draw, as a fresh frame; refuses empty input or missing canonical columns."""
+    if not isinstance(obs, pd.DataFrame):
+        raise TraffickstatsError(f"{kind}: obs must be a DataFrame of canonical observations, "
+                                 f"not {type(obs).__name__}")
+    missing = [c for c in ("indicator", "measure", "geo", "geo_scheme", "period_start", "period_end",
+                           "value", "unit", "evidence", "source_id") if c not in obs.columns]
+    if missing:
+        raise TraffickstatsError(f"{kind}: obs lacks canonical column(s) {', '.join(missing)} "
+                                 "(see traffickstats.schema.COLUMNS)")
+    if obs.empty:
+        raise TraffickstatsError(f"{kind}: no observations to draw (filter returned 0 rows)")
+    out = obs.copy().reset_index(drop=True)
+    for col, default in (("lower", math.nan), ("upper", math.nan), ("censored", False),
+                         ("basis", None), ("period_kind", "annual"), ("note", None),
+                         ("sex", "total"), ("age", "total"), ("form", "total")):
+        if col not in out.columns:
+            out[col] = default
+    out["censored"] = out["censored"].fillna(False).astype(bool)
+    bad = out[out["value"].isna() & ~(out["censored"] & out["lower"].notna() & out["upper"].notna())]
+    if len(bad):
+        raise TraffickstatsError(f"{kind}: row(s) {', '.join(str(i) for i in bad.index[:5])} have no value "
+                                 "and no censored bounds: nothing can be drawn for them")
+    return out
+
+
+def _key(v) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def comparable_or_raise(obs: pd.DataFrame, kind: str, columns=COMPARABLE_ON) -> None:
+    """Raise IncomparableError when rows measure different things (different indicator,
+    measure, basis, unit or period kind), naming the columns that differ."""
+    differ = {c: sorted({_key(v) for v in obs[c]}) for c in columns if c in obs
+              and len({_key(v) for v in obs[c]}) > 1}
+    if differ:
+        detail = "; ".join(f"{c}: {', '.join(v)}" for c, v in differ.items())
+        raise IncomparableError(f"{kind}: these observations measure different things ({detail}); "
+                                "draw them with charts.side_by_side, not on one axis")
+
+
+def guard_check(obs: pd.DataFrame, operation: str, kind: str) -> None:
+    """``traffickstats.guard.require_comparable`` when the guard is installed (its messages say
+    why and what to do instead); our own coarser rule otherwise."""
+    try:
+        from ..guard import require_comparable
+    except ImportError:
+        comparable_or_raise(obs, kind)
+        return
+    require_comparable(obs, operation)
+
+
+def unique_by(obs: pd.DataFrame, by, kind: str) -> None:
+    """One row per category (``by``: a column or a list of columns), or the chart would overplot."""
+    cols = [by] if isinstance(by, str) else list(by)
+    dup = obs[obs.duplicated(cols, keep=False)]
+    if len(dup):
+        keys = sorted({" / ".join(str(r[c]) for c in cols) for _i, r in dup.iterrows()})
+        raise TraffickstatsError(
+            f"{kind}: several rows share the same {' + '.join(cols)} ({', '.join(keys[:6])}); "
+            "filter sex / age / form / period / fact so that each mark is one figure")
+
+
+# --- labels -----------------------------------------------------------------------------
+
+_BABEL_REGIONS = {"WLD": "001", "EU27": "EU", "EU28": "EU"}
+
+
+def geo_label(geo: str, scheme: str, lang: str) -> str:
+    """Display name of a place: geo's country names; regions via geo when it provides names."""
+    from .. import geo as geo_mod
+
+    if scheme == "iso3":
+        try:
+            return geo_mod.country_name(geo, lang)
+        except TraffickstatsError:
+            return geo
+    try:
+        return geo_mod.region_name(scheme, geo, lang)
+    except (TraffickstatsError, LookupError):
+        pass
+    if geo in _BABEL_REGIONS:  # CLDR names the world and the EU in every language
+        from ..formatting import babel_locale
+
+        return babel_locale(lang).territories.get(_BABEL_REGIONS[geo], geo)
+    return geo
+
+
+def period_label(row, lang: str) -> str:
+    start, end = int(row["period_start"]), int(row["period_end"])
+    span = str(start) if start == end else _("fmt.period_span", lang, start=start, end=end)
+    if row.get("period_kind") == "point_in_time":
+        return _("fmt.point_in_time", lang, span=span)
+    return span
+
+
+def value_label(row, lang: str) -> str:
+    """The figure as the chart writes it: the value, or the published range of a censored cell."""
+    if row["censored"] or pd.isna(row["value"]):
+        if pd.notna(row["lower"]) and pd.notna(row["upper"]):
+            return format_range(row["lower"], row["upper"], lang, unit=row["unit"])
+    return format_value(row["value"], row["unit"], lang)
+
+
+def series_label(row, lang: str) -> str:
+    """Indicator label, plus the non-total breakdowns (sex, age, form) of a row."""
+    parts = [label("indicator", row["indicator"], lang)]
+    for col in ("form", "sex", "age"):
+        v = row.get(col)
+        if isinstance(v, str) and v and v != "total":
+            parts.append(label(col, v, lang))
+    if row.get("measure") in ("rate", "share", "change"):
+        parts.append(label("measure", row["measure"], lang))
+    return _("fmt.comma", lang).join(parts)
+
+
+# --- provenance -------------------------------------------------------------------------
+
+_PREFIX = re.compile(r"^\s*Sources?\s*:\s*")
+
+
+def footnote_text(obs: pd.DataFrame, lang: str, catalog=None) -> str:
+    """Citations of the observations via ``traffickstats.reference.footnote``.
+
+    The reference module cites in fr / en; Arabic charts use the English citations (titles
+    are not translated anyway) behind the Arabic word for "Source(s)".
+    """
+    from ..reference import footnote
+
+    if lang in ("fr", "en"):
+        return footnote(obs, lang, catalog=catalog)
+    text = footnote(obs, "en", catalog=catalog)
+    word = _("sources" if text.startswith("Sources") else "source", lang)
+    return _PREFIX.sub(f"{word}: ", text) if text else text
+
+
+def source_citation(source_id: str, lang: str, catalog=None) -> str:
+    """One source as the data table shows it, without the "Source :" prefix."""
+    from ..reference import citation
+
+    text = citation(source_id, lang if lang in ("fr", "en") else "en", catalog=catalog)
+    return _PREFIX.sub("", text)
+
+
+def is_estimate(obs: pd.DataFrame) -> bool:
+    basis = obs["basis"].astype("object").where(obs["basis"].notna(), None)
+    return bool(obs["measure"].isin(ESTIMATE_MEASURES).any() or basis.isin(ESTIMATE_MEASURES).any())
+
+
+def is_secondary(obs: pd.DataFrame) -> bool:
+    return bool((obs["evidence"] == "secondary").any())
+
+
+def notes_for(obs: pd.DataFrame, lang: str, note: str | None = None) -> list[str]:
+    """The caveats a reader needs under the chart, in the chart's language."""
+    out = []
+    if is_estimate(obs):
+        out.append(_("note.estimate", lang))
+    if is_secondary(obs):
+        out.append(_("note.secondary", lang))
+    if obs["censored"].any():
+        out.append(_("note.censored", lang))
+    if note:
+        out.append(str(note))
+    return out
+
+
+# --- the finished figure ----------------------------------------------------------------
+
+def slugify(text: str) -> str:
+    """ASCII file-name slug: "Victimes détectées (2020)" -> "victimes-detectees-2020"."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return slug[:60] or "chart"
+
+
+def _wrap(text: str, width: int = FOOTNOTE_WIDTH) -> list[str]:
+    return [esc(line) for line in textwrap.wrap(text, width)] or [""]
+
+
+def data_table(obs: pd.DataFrame, lang: str, catalog=None) -> dict:
+    """The observations shown, as the data table under the chart lists them (plain text)."""
+    cites = {sid: source_citation(sid, lang, catalog) for sid in dict.fromkeys(obs["source_id"])}
+    rows = []
+    for _i, r in obs.iterrows():
+        rows.append([
+            geo_label(r["geo"], r["geo_scheme"], lang),
+            series_label(r, lang),
+            period_label(r, lang),
+            value_label(r, lang),
+            label("unit", r["unit"], lang),
+            cites[r["source_id"]],
+        ])
+    cols = [_(k, lang) for k in ("col.geo", "col.indicator", "col.period", "col.value", "col.unit", "col.source")]
+    return {"columns": cols, "rows": rows}
+
+
+def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: str, alt: str,
+           note: str | None = None, catalog=None, horizontal_bars: bool = False,
+           axis_space: int = 90, height: int | None = None) -> go.Figure:
+    """Apply template, title, locale separators, footnote, notes, direction and metadata."""
+    from .style import apply_direction
+
+    register()
+    footnote = footnote_text(obs, lang, catalog)
+    notes = notes_for(obs, lang, note)
+    lines = _wrap(footnote) + [piece for n in notes for piece in _wrap(n)]
+    rtl = text_direction(lang) == "rtl"
+    fig.add_annotation(
+        text="<br>".join(lines), xref="paper", yref="paper", x=1 if rtl else 0, y=0,
+        xanchor="right" if rtl else "left", yanchor="top", yshift=-axis_space,
+        showarrow=False, align="right" if rtl else "left", font=dict(size=14, color=MUTED),
+    )
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        title=dict(text="<br>".join(f"<b>{line}</b>" for line in _wrap(title, TITLE_WIDTH))),
+        separators=plotly_separators(lang),
+        margin=dict(b=axis_space + 22 * len(lines) + 20),
+    )
+    if height:
+        fig.update_layout(height=height)
+    apply_direction(fig, rtl, horizontal_bars=horizontal_bars)
+    name = slugify(title)
+    table = data_table(obs, lang, catalog)
+    csv = obs[[c for c in COLUMNS if c in obs.columns]].to_csv(index=False)
+    fig.update_layout(meta={"traffickstats": {
+        "kind": kind, "lang": lang, "dir": "rtl" if rtl else "ltr", "name": name, "title": title,
+        "sources": list(dict.fromkeys(obs["source_id"].astype(str))),
+        "footnote": footnote, "notes": notes, "alt": alt,
+        "secondary": is_secondary(obs), "estimate": is_estimate(obs),
+        "table": table, "csv": csv,
+    }})
+    return fig
+
+
+def items_text(pairs, lang: str, limit: int = 9) -> str:
+    """"Tunisie : 1 234 ; Maroc : 567" for alt texts (first ``limit`` items, in order)."""
+    shown = [_("fmt.item", lang, name=n, value=v) for n, v in list(pairs)[:limit]]
+    return _("fmt.list_sep", lang).join(shown)

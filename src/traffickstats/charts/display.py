@@ -1,0 +1,111 @@
+"""Charts into notebooks and reports: one mimebundle, two renderings.
+
+- ``application/vnd.plotly.v1+json`` for JupyterLab (interactive, plotly's own renderer);
+- ``text/html`` for the exported report: an accessible ``<figure>`` holding the chart div,
+  its footnote and notes, a data table and a CSV download link.
+
+The HTML never loads plotly.js itself: the report page loads it once in its head (global
+``window.Plotly``; no CDN, no require.js). Every text that came from data is escaped:
+``html.escape`` for HTML, and plotly's serialiser already writes ``<``, ``>`` and ``/`` as
+``\\u003c``, ``\\u003e``, ``\\u002f`` inside the inline script (checked again here, so a source
+title cannot close the script tag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import urllib.parse
+
+import plotly.graph_objects as go
+
+from ..errors import TraffickstatsError
+from ..i18n import _, text_direction
+from .config import figure_config
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def meta(fig: go.Figure) -> dict:
+    """The ``traffickstats`` metadata a chart function stored on the figure."""
+    m = fig.layout.meta
+    if not isinstance(m, dict) or "traffickstats" not in m:
+        raise TraffickstatsError("figure has no traffickstats metadata: build it with traffickstats.charts")
+    return m["traffickstats"]
+
+
+def _div_id(fig: go.Figure, name: str) -> str:
+    # Stable across runs (reproducible reports) yet distinct for two charts with one title.
+    digest = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()[:10]
+    return f"ts-{name}-{digest}"
+
+
+def _script_safe(chart_html: str) -> str:
+    """Refuse chart HTML in which a data string could end the inline script early."""
+    body = chart_html.split("<script", 1)[-1].split(">", 1)[-1].rsplit("</script>", 1)[0]
+    if "</" in body or "<!--" in body or "<script" in body.lower():
+        raise TraffickstatsError("unsafe text inside the chart script: plotly did not escape it")
+    return chart_html
+
+
+def chart_div(fig: go.Figure, lang: str | None = None) -> str:
+    """The plotly div + inline ``Plotly.newPlot`` call, without plotly.js itself."""
+    m = meta(fig)
+    height = fig.layout.height or 520
+    out = fig.to_html(
+        full_html=False, include_plotlyjs=False, include_mathjax=False,
+        config=figure_config(lang or m["lang"], m["name"]),
+        div_id=_div_id(fig, m["name"]), default_width="100%", default_height=f"{height}px",
+    )
+    return _script_safe(out)
+
+
+def _table_html(table: dict) -> str:
+    e = html.escape
+    head = "".join(f'<th scope="col">{e(c)}</th>' for c in table["columns"])
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in table["rows"])
+    return f'<table class="ts-data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def csv_href(csv_text: str) -> str:
+    """A ``data:`` URL of the CSV; the BOM lets spreadsheet programs read accents as UTF-8."""
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote("\ufeff" + csv_text, safe="")
+
+
+def html_block(fig: go.Figure, lang: str | None = None) -> str:
+    """The chart as an accessible HTML ``<figure>``: chart, footnote, notes, data table, CSV link."""
+    m = meta(fig)
+    lang = lang or m["lang"]
+    e = html.escape
+    notes = "".join(f'<p class="ts-note">{e(n)}</p>' for n in m["notes"])
+    return (
+        f'<figure class="ts-chart ts-{e(m["kind"])}" role="group" aria-label="{e(m["alt"])}" '
+        f'lang="{e(lang)}" dir="{text_direction(lang)}" id="fig-{e(m["name"])}">'
+        f"{chart_div(fig, lang)}"
+        f"<figcaption>"
+        f'<p class="ts-footnote">{e(m["footnote"])}</p>{notes}'
+        f"<details><summary>{e(_('show_data_table', lang))}</summary>{_table_html(m['table'])}</details>"
+        f'<p class="ts-download"><a download="{e(m["name"])}.csv" href="{e(csv_href(m["csv"]))}">'
+        f"{e(_('download_csv', lang))}</a></p>"
+        f"</figcaption></figure>"
+    )
+
+
+def mimebundle(fig: go.Figure, lang: str | None = None) -> tuple[dict, dict]:
+    """(data, metadata) of the display bundle: plotly JSON for JupyterLab, HTML for reports."""
+    m = meta(fig)
+    lang = lang or m["lang"]
+    spec = json.loads(fig.to_json())
+    spec["config"] = figure_config(lang, m["name"])
+    data = {PLOTLY_MIME: spec, "text/html": html_block(fig, lang),
+            "text/plain": f"<{m['kind']}: {m['title']}>"}
+    return data, {"traffickstats": {"alt": m["alt"], "name": m["name"]}}
+
+
+def show(fig: go.Figure, lang: str | None = None) -> None:
+    """Display the chart in a notebook (both renderings; the front end picks one)."""
+    from IPython.display import display
+
+    data, metadata = mimebundle(fig, lang)
+    display(data, raw=True, metadata=metadata)

@@ -1,0 +1,79 @@
+"""Time series: one comparable figure over the years, one line per place (or breakdown)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..formatting import axis_tickformat
+from ..i18n import _, label
+from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, series_label,
+                    unique_by, value_label)
+from .style import INK, OKABE_ITO, SYMBOLS
+
+
+def _name(row, color: str, lang: str) -> str:
+    return geo_label(row["geo"], row["geo_scheme"], lang) if color == "geo" else label(color, row[color], lang)
+
+
+def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, color: str = "geo",
+                note: str | None = None, catalog=None) -> go.Figure:
+    """Lines over ``period_end`` (the year), one per ``color`` value, labelled at their last point.
+
+    Bounds are whiskers; a censored year is a dashed vertical range, not a point (its value is
+    unknown). Rows measuring different things raise IncomparableError.
+    """
+    obs = check_obs(obs, "time_series")
+    comparable_or_raise(obs, "time_series")
+    unique_by(obs, [color, "period_start", "period_end"], "time_series")
+    obs = obs.sort_values([color, "period_end"], kind="stable").reset_index(drop=True)
+    unit = obs["unit"].iloc[0]
+    fig = go.Figure()
+    pairs = []
+    for i, (key, part) in enumerate(obs.groupby(color, sort=False)):
+        name = _name(part.iloc[0], color, lang)
+        colour, symbol = OKABE_ITO[i % len(OKABE_ITO)], SYMBOLS[i % len(SYMBOLS)]
+        known = part[part["value"].notna() & ~part["censored"]]
+        labels = [value_label(r, lang) for _i, r in known.iterrows()]
+        if len(known):
+            fig.add_trace(go.Scatter(
+                x=known["period_end"].astype(int).tolist(), y=known["value"].tolist(), name=esc(name),
+                mode="lines+markers+text", line=dict(color=colour), marker=dict(symbol=symbol, color=colour),
+                # Direct label at the last point, so print and colour-blind readers need no legend.
+                text=[""] * (len(known) - 1) + [esc(name)], textposition="middle right",
+                hoverinfo="text", hovertext=[f"{esc(name)} ({y}): {esc(t)}"
+                                             for y, t in zip(known["period_end"].astype(int), labels)],
+                error_y=dict(type="data", visible=bool(known["upper"].notna().any()), color=colour,
+                             array=(known["upper"] - known["value"]).tolist(),
+                             arrayminus=(known["value"] - known["lower"]).tolist()),
+                cliponaxis=False,
+            ))
+            first, last = known.iloc[0], known.iloc[-1]
+            pairs.append((name, _("alt.series_item", lang, name=name, first=labels[0], last=labels[-1],
+                                  start=int(first["period_end"]), end=int(last["period_end"]))))
+        cens = part[part["censored"] | part["value"].isna()]
+        if len(cens):
+            xs, ys, texts = [], [], []
+            for _i, r in cens.iterrows():
+                xs += [int(r["period_end"]), int(r["period_end"]), None]
+                ys += [r["lower"], r["upper"], None]
+                t = esc(value_label(r, lang))
+                texts += [t, t, ""]
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", line=dict(color=colour, dash="dot", width=4),
+                name=esc(f"{name} ({_('range_only', lang)})"), hoverinfo="text", hovertext=texts,
+            ))
+    values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna().tolist()
+    fig.update_yaxes(**axis_tickformat(lang, values, unit=unit), rangemode="tozero",
+                     title=dict(text=esc(label("unit", unit, lang))))
+    years = obs["period_end"].astype(int)
+    fig.update_xaxes(tickformat="d", dtick=1 if years.max() - years.min() <= 12 else None, showgrid=False,
+                     linecolor=INK)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom"), margin=dict(r=160, t=130))
+    if title is None:
+        what = series_label(obs.iloc[0], lang)
+        title = what[:1].upper() + what[1:]
+    alt = _("alt.time_series", lang, title=title, items=_("fmt.list_sep", lang).join(p[1] for p in pairs))
+    return finish(fig, obs, lang=lang, kind="time_series", title=title, alt=alt, note=note,
+                  catalog=catalog, height=560)
+

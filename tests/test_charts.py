@@ -1,0 +1,367 @@
+"""Briefing charts: every kind builds, is sourced and labelled, reads in its language, and
+its HTML is safe. Real figures come from the bundled reference data; rows marked GENERATED
+below are made up inside this file for shapes the bundled data lacks (a map of the nine
+participants, a censored cell, a hostile source title) and cite a generated source record.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.parse
+import warnings
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from traffickstats import charts
+from traffickstats.charts import style
+from traffickstats.charts.config import FIGURE_CONFIG, figure_config
+from traffickstats.charts.display import PLOTLY_MIME, chart_div, csv_href, mimebundle
+from traffickstats.errors import IncomparableError, TraffickstatsError
+from traffickstats.formatting import format_compact, format_money, format_percent, plotly_separators
+from traffickstats.reference import observations
+
+PARTICIPANTS = ["TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE"]
+XSS = "</script><script>alert(1)</script>"
+
+
+def meta(fig):
+    return fig.layout.meta["traffickstats"]
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return observations()
+
+
+def facts(obs, *ids, **eq):
+    out = obs[obs["fact_id"].isin(ids)]
+    for col, v in eq.items():
+        out = out[out[col] == v]
+    assert len(out), f"bundled data lacks {ids} {eq}"
+    return out
+
+
+def generated_source(source_id="generated_test_source", title="Generated test source (not real data)"):
+    """GENERATED: a Source record for the generated rows below."""
+    return pd.DataFrame([{
+        "source_id": source_id, "publisher": "Test fixture", "publisher_fr": "Jeu d'essai",
+        "title": title, "title_fr": title, "year": 2024, "url": None, "location": None,
+        "reported_by": None, "terms": None, "evidence": "primary",
+    }])
+
+
+def generated_counts(values=None, source_id="generated_test_source"):
+    """GENERATED: one detected-victims count per participant, 2022 (values are made up)."""
+    values = values or [100 * (i + 1) for i in range(len(PARTICIPANTS))]
+    return pd.DataFrame({
+        "indicator": "trafficking_victims_detected", "measure": "detected_count", "basis": None,
+        "geo": PARTICIPANTS, "geo_scheme": "iso3", "citizenship": None,
+        "period_start": pd.array([2022] * 9, dtype="Int64"), "period_end": pd.array([2022] * 9, dtype="Int64"),
+        "period_kind": "annual", "sex": "total", "age": "total", "form": "total",
+        "value": [float(v) for v in values], "unit": "persons", "lower": float("nan"), "upper": float("nan"),
+        "censored": False, "evidence": "primary", "source_id": source_id, "fact_id": None, "note": None,
+    })
+
+
+# --- every chart kind ---------------------------------------------------------------------
+
+def _all_kinds(bundled):
+    gen = generated_counts()
+    cat = generated_source()
+    return {
+        "headline": charts.headline(facts(bundled, "ILO12-01"), "fr"),
+        "ranked_bar": charts.ranked_bar(facts(bundled, *[f"ILO12-{i}" for i in range(20, 26)]), "fr"),
+        "stacked_shares": charts.stacked_shares(
+            facts(bundled, "ILO12-10", "ILO12-11", "ILO12-12", measure="share"), "fr"),
+        "time_series": charts.time_series(facts(bundled, "TUN-01"), "fr"),
+        "choropleth": charts.choropleth(gen, "fr", catalog=cat),
+        "side_by_side": charts.side_by_side(facts(bundled, "ILO12-01", "TUN-05"), "fr"),
+    }
+
+
+@pytest.fixture(scope="module")
+def kinds(bundled):
+    return _all_kinds(bundled)
+
+
+def test_every_kind_is_titled_sourced_described(kinds):
+    for kind, fig in kinds.items():
+        assert isinstance(fig, go.Figure)
+        m = meta(fig)
+        assert m["kind"] == kind
+        assert fig.layout.title.text and m["title"]
+        assert m["footnote"].startswith(("Source :", "Sources :")), (kind, m["footnote"])
+        assert m["sources"] and all(isinstance(s, str) for s in m["sources"])
+        assert len(m["alt"]) > 20 and m["alt"].endswith(".")
+        assert isinstance(m["secondary"], bool) and isinstance(m["estimate"], bool)
+        assert fig.layout.template.layout.font.family == style.FONT_FAMILY  # house template applied
+        # the footnote is drawn on the figure itself (slides, static exports), escaped
+        assert any("Source" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_french_separators_and_values(kinds, bundled):
+    for fig in kinds.values():
+        assert fig.layout.separators == plotly_separators("fr") == ",\u202f"
+    assert "20,9 millions" in meta(kinds["headline"])["alt"]
+    assert "BIT (2012)" in meta(kinds["headline"])["footnote"]
+    card = [a.text for a in kinds["headline"].layout.annotations]
+    assert format_compact(20.9e6, "fr") in card
+
+
+def test_estimate_and_secondary_notes(kinds):
+    assert meta(kinds["headline"])["estimate"] is True
+    assert any("Estimation modélisée" in n for n in meta(kinds["headline"])["notes"])
+    ts = meta(kinds["time_series"])  # TUN-01 is seen only in the press (V-S)
+    assert ts["secondary"] is True and ts["estimate"] is False
+    assert "tel que rapporté par" in ts["footnote"]
+    assert any("source secondaire" in n for n in ts["notes"])
+
+
+def test_no_si_suffix_for_billions_in_french(bundled):
+    obs = facts(bundled, "ILO14-08", "ILO14-09")  # illegal profits of two ILO 2012 regions, US$ bn
+    fig = charts.ranked_bar(obs, "fr")
+    ax = fig.layout.xaxis
+    assert ax.exponentformat == "none" and ax.tickmode == "array"
+    assert not any("G" in t for t in ax.ticktext)
+    assert format_money(20e9, "USD", "fr", compact=True) in ax.ticktext  # "20 Md $US"
+    assert all(t.text is None or "G" not in t.text for t in fig.data)
+    assert [t for t in fig.data[0].text] == [format_money(51.8e9, "USD", "fr", compact=True),
+                                             format_money(46.9e9, "USD", "fr", compact=True)]
+
+
+def test_ranked_bar_ranks_and_refuses_incomparable(bundled):
+    fig = charts.ranked_bar(facts(bundled, *[f"ILO12-{i}" for i in range(20, 26)]), "en")
+    assert list(fig.data[0].x) == sorted(fig.data[0].x, reverse=True)
+    assert fig.data[0].y[0] == "Central and South-Eastern Europe (non-EU) and CIS"
+    with pytest.raises(IncomparableError):  # an ILO estimate and detected victims
+        charts.ranked_bar(facts(bundled, "ILO12-01", "TUN-05"), "fr")
+    with pytest.raises(IncomparableError):  # two indicators of one place
+        charts.ranked_bar(facts(bundled, "GEMS17-01", "GEMS17-02"), "fr")
+
+
+def test_ranked_bar_shows_censored_cells_as_ranges():
+    obs = generated_counts([7, 3, 12, 1, 1, 1, 1, 1, 1]).iloc[:3].copy()  # GENERATED
+    obs.loc[1, ["value", "lower", "upper", "censored"]] = [float("nan"), 1.0, 4.0, True]
+    fig = charts.ranked_bar(obs, "fr", catalog=generated_source())
+    ranges = [t for t in fig.data if t.base is not None]
+    assert len(ranges) == 1 and list(ranges[0].base) == [1.0] and list(ranges[0].x) == [3.0]
+    assert ranges[0].text == ("de 1 à 4",)
+    assert ranges[0].marker.pattern.shape == "/"  # not colour alone
+    assert list(fig.data[0].x) == [12.0, 7.0]  # known values ranked, the censored one after
+    assert any("intervalle" in n for n in meta(fig)["notes"])
+
+
+def test_stacked_shares_refuses_overlapping_parts(bundled):
+    # private economy (90 %) contains sexual exploitation (22 %): not parts of one total
+    with pytest.raises(IncomparableError):
+        charts.stacked_shares(facts(bundled, "ILO12-09", "ILO12-10", measure="share"), "fr")
+    with pytest.raises(TraffickstatsError, match="total"):
+        charts.stacked_shares(facts(bundled, "EU-10", measure="share").assign(form="total").iloc[:1], "fr")
+
+
+def test_stacked_shares_print_safe(kinds):
+    fig = kinds["stacked_shares"]
+    shapes = [t.marker.pattern.shape for t in fig.data]
+    assert len(set(shapes)) == len(shapes)  # each part has its own pattern
+    assert [t.x[0] for t in fig.data] == [22.0, 68.0, 10.0]
+    assert format_percent(22, "fr") in fig.data[0].text[0]  # direct labels
+
+
+def test_time_series_labels_lines_directly(kinds):
+    fig = kinds["time_series"]
+    tr = fig.data[0]
+    assert list(tr.x) == [2017, 2018, 2019, 2020, 2021]
+    assert tr.text[-1] == "Tunisie" and set(tr.text[:-1]) == {""}
+
+
+def test_choropleth_is_offline(kinds):
+    fig = kinds["choropleth"]
+    geo = fig.layout.geo
+    assert geo.scope == "world" and geo.resolution == 110 and geo.projection.type
+    blob = json.dumps(fig.to_plotly_json(), default=str)
+    assert "http" not in blob.replace("http://www.w3.org", "")
+    assert list(fig.data[0].locations) == PARTICIPANTS
+    assert fig.data[-1].type == "scattergeo" and fig.data[-1].text[0] == "100"
+    with pytest.raises(TraffickstatsError, match="iso3"):
+        charts.choropleth(observations(fact="ILO12-15"), "fr")
+
+
+def test_side_by_side_labels_different_measures(kinds):
+    fig = kinds["side_by_side"]
+    texts = " ".join(a.text or "" for a in fig.layout.annotations)
+    assert "Mesures différentes : chiffres non comparables" in texts
+    assert fig.layout.yaxis2 is not None and fig.layout.xaxis2.domain[0] > fig.layout.xaxis.domain[1]
+    assert [t.y[0] for t in fig.data] == [20.9e6, 1313.0]  # each on its own axis
+
+
+def test_headline_needs_one_row(bundled):
+    with pytest.raises(TraffickstatsError, match="exactly one"):
+        charts.headline(facts(bundled, "ILO12-01", "ILO12-05"), "fr")
+
+
+def test_empty_or_non_canonical_input_is_refused():
+    with pytest.raises(TraffickstatsError, match="no observations"):
+        charts.ranked_bar(generated_counts().iloc[:0], "fr")
+    with pytest.raises(TraffickstatsError, match="canonical column"):
+        charts.ranked_bar(pd.DataFrame({"geo": ["TUN"], "value": [1.0]}), "fr")
+
+
+# --- languages ------------------------------------------------------------------------------
+
+def test_english_and_arabic(bundled):
+    obs = facts(bundled, *[f"ILO12-{i}" for i in range(20, 26)])
+    en = charts.ranked_bar(obs, "en")
+    assert en.layout.separators == ".," and meta(en)["footnote"].startswith("Source: ILO (2012)")
+    ar = charts.ranked_bar(obs, "ar")
+    m = meta(ar)
+    assert m["dir"] == "rtl" and m["footnote"].startswith("المصدر")
+    assert ar.layout.title.x > 0.9 and ar.layout.title.xanchor == "right"
+    assert ar.layout.yaxis.side == "right" and ar.layout.xaxis.autorange == "reversed"
+    assert "أفريقيا" in m["alt"]
+    assert 'dir="rtl"' in charts.html_block(ar) and 'lang="ar"' in charts.html_block(ar)
+
+
+# --- house style and config ------------------------------------------------------------------
+
+def test_template_is_registered_and_legible():
+    assert "traffickstats" in pio.templates
+    t = pio.templates["traffickstats"].layout
+    assert t.font.size >= 16 and "Noto Sans Arabic" in t.font.family
+    assert t.paper_bgcolor == "white" and t.plot_bgcolor == "white"
+    assert list(t.colorway) == style.OKABE_ITO
+    assert pio.templates.default != "traffickstats"  # plotly's global default is left alone
+
+
+def test_config_has_no_cloud_or_share_button():
+    assert FIGURE_CONFIG["displaylogo"] is False
+    assert FIGURE_CONFIG["showSendToCloud"] is False  # plotly.js 4.1.1 defaults it to true
+    assert "sendChartToCloud" in FIGURE_CONFIG["modeBarButtonsToRemove"]
+    assert FIGURE_CONFIG["typesetMath"] is False and FIGURE_CONFIG["responsive"] is True
+    opts = FIGURE_CONFIG["toImageButtonOptions"]
+    assert (opts["width"], opts["height"]) == (1920, 1080)
+    assert not re.search(r"https?:", json.dumps(FIGURE_CONFIG))
+    fr = figure_config("fr", "x")
+    assert fr["locale"] == "fr" and fr["locales"]["fr"]["format"]["months"][0] == "janvier"
+    assert fr["locales"]["fr"]["format"]["thousands"] == "\u202f"
+
+
+def test_config_keys_are_plotly_js_4_keys(kinds):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # plotly.py warns on config keys plotly.js does not know
+        out = chart_div(kinds["headline"], "ar")
+    assert "cloud.plotly" not in out and "plot.ly" not in out and "cdn" not in out.lower()
+    assert '"displaylogo": false' in out and '"showSendToCloud": false' in out
+
+
+# --- HTML block and notebook display ----------------------------------------------------------
+
+def test_html_block_structure(kinds):
+    fig = kinds["ranked_bar"]
+    out = charts.html_block(fig)
+    m = meta(fig)
+    assert out.startswith('<figure class="ts-chart')
+    assert 'role="group"' in out and 'aria-label="' in out
+    assert "Plotly.newPlot" in out and "<script src" not in out and "require" not in out
+    assert "<figcaption>" in out and "BIT (2012)" in out
+    assert "<details><summary>Afficher le tableau de données</summary>" in out
+    assert f'download="{m["name"]}.csv"' in out and "Télécharger les données (CSV)" in out
+    assert "Afrique" in out and "4,2" in out
+
+
+def test_csv_download_holds_the_observations(bundled):
+    obs = facts(bundled, *[f"ILO12-{i}" for i in range(20, 26)])
+    out = charts.html_block(charts.ranked_bar(obs, "fr"))
+    href = re.search(r'href="(data:text/csv;charset=utf-8,[^"]+)"', out).group(1)
+    text = urllib.parse.unquote(href.split(",", 1)[1].replace("&amp;", "&"))
+    assert text.startswith("\ufeff")
+    back = pd.read_csv(io.StringIO(text[1:]))
+    assert sorted(back["value"]) == sorted(obs["value"])
+    assert set(back["fact_id"]) == set(obs["fact_id"])
+
+
+def test_hostile_text_is_escaped_everywhere():
+    cat = generated_source(title=f"Rapport {XSS} & co")  # GENERATED hostile source title
+    obs = generated_counts()
+    obs["note"] = XSS
+    for kind in ("ranked_bar", "choropleth"):
+        fig = getattr(charts, kind)(obs, "fr", title=f"Titre {XSS}", note=f"Note {XSS}", catalog=cat)
+        out = charts.html_block(fig)
+        assert "<script>alert" not in out and "</script><script>" not in out
+        assert out.count("<script") == 1  # only plotly's own inline call
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in out  # caption, escaped
+        assert "\\u003c\\u002fscript\\u003e" in out  # inside the plotly JSON
+        data, _md = mimebundle(fig)
+        assert "<script>alert" not in data["text/html"]
+        # plotly strings are escaped too: plotly.js must not read them as markup
+        assert "&lt;script&gt;" in fig.layout.title.text
+
+
+def test_show_displays_both_renderings(kinds, monkeypatch):
+    seen = {}
+
+    def fake_display(obj, raw=False, metadata=None):
+        seen.update(obj=obj, raw=raw, metadata=metadata)
+
+    monkeypatch.setattr("IPython.display.display", fake_display)
+    charts.show(kinds["time_series"])
+    assert seen["raw"] is True
+    assert set(seen["obj"]) >= {PLOTLY_MIME, "text/html"}
+    assert seen["obj"][PLOTLY_MIME]["config"]["displaylogo"] is False
+    assert seen["obj"][PLOTLY_MIME]["layout"]["meta"]["traffickstats"]["kind"] == "time_series"
+    md = seen["metadata"]["traffickstats"]
+    assert md["name"] == meta(kinds["time_series"])["name"] and md["alt"] == meta(kinds["time_series"])["alt"]
+
+
+def test_csv_href_is_a_data_url():
+    assert csv_href("a,b\n1,é\n").startswith("data:text/csv;charset=utf-8,%EF%BB%BFa%2Cb")
+
+
+# --- in a real browser (system Chromium, no network) ------------------------------------------
+
+@pytest.mark.browser
+def test_charts_render_offline_in_chromium(kinds, chromium, tmp_path):
+    """The HTML blocks draw in Chromium with plotly.js loaded once, no request leaves the page,
+    French ticks show no SI "G", and a hostile title never runs."""
+    from playwright.sync_api import sync_playwright
+
+    from traffickstats.reports import assets
+
+    plotly_js = assets.plotly_js_source().read_text(encoding="utf-8")
+    cat = generated_source(title=f"Rapport {XSS}")
+    blocks = [charts.html_block(f) for k, f in kinds.items() if k != "choropleth"]
+    blocks.append(charts.html_block(charts.ranked_bar(
+        generated_counts([2.5e9, 150e9, 1e9, 4e9, 5e9, 6e9, 7e9, 8e9, 9e9]), "fr",
+        title=f"Titre {XSS}", catalog=cat)))
+    topo = assets.topojson_source()
+    if topo is not None:  # the map needs the flows module's topojson asset
+        blocks.append(f"<script>{topo.read_text(encoding='utf-8')}</script>")
+        blocks.append(charts.html_block(kinds["choropleth"]))
+    page = tmp_path / "page.html"
+    page.write_text("<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
+                    f"<script>{plotly_js}</script></head><body>{''.join(blocks)}</body></html>",
+                    encoding="utf-8")
+    errors, requests, dialogs = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        pg = browser.new_page()
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        pg.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(page.as_uri())
+        pg.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= "
+                             f"{len([b for b in blocks if 'Plotly.newPlot' in b])}", timeout=20000)
+        ticks = pg.eval_on_selector_all(".xtick text, .ytick text", "els => els.map(e => e.textContent)")
+        titles = pg.eval_on_selector_all(".gtitle", "els => els.map(e => e.textContent)")
+        browser.close()
+    assert not errors, errors
+    assert not requests, requests
+    assert not dialogs, dialogs
+    assert ticks and not any(re.search(r"\dG\b", t) for t in ticks), ticks
+    assert any("Md" in t for t in ticks)
+    assert f"Titre {XSS}" in titles  # shown as text, not run
