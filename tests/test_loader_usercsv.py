@@ -1,0 +1,316 @@
+"""User CSV/Excel loader. Every table here is GENERATED inside the test (tmp_path), none is real data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from traffickstats.errors import DataFileError, TraffickstatsError
+from traffickstats.loaders.usercsv import load_csv, parse_period, read_mapping
+
+MAPPING = {
+    "columns": {"Pays": "geo", "Année": "period_start", "Victimes": "value", "Sexe": "sex", "Note": "note"},
+    "constants": {"indicator": "trafficking_victims_detected", "measure": "detected_count", "unit": "persons",
+                  "source_id": "generated_test", "evidence": "primary"},
+    "values": {"sex": {"Femmes": "female", "Hommes": "male"}},
+    "locale": "fr",
+}
+HEADER = ["Pays", "Année", "Victimes", "Sexe", "Note"]
+
+
+def _mapping(tmp_path: Path, **changes) -> Path:
+    data = {**MAPPING, **changes}
+    p = tmp_path / "generated_mapping.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+def _csv(tmp_path: Path, rows, sep=";", encoding="utf-8", name="generated.csv", header=HEADER) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    p = tmp_path / name
+    p.write_bytes(buf.getvalue().encode(encoding))
+    return p
+
+
+ROWS = [
+    ["Tunisie", "2021", "1 234", "Femmes", "<script>alert('x')</script>"],
+    ["Maroc", "2020", "87", "Hommes", ""],
+    ["Algérie", "2019", "<5", "Femmes", "cellule censurée"],
+    ["Égypte", "2018", "12", "Hommes", "« guillemets »"],
+]
+
+
+def _by_geo(res):
+    return res.records.set_index("geo")
+
+
+# --- encodings and separators ---------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding, expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
+                                                ("cp1252", "cp1252")])
+def test_encodings(tmp_path, encoding, expected):
+    res = load_csv(_csv(tmp_path, ROWS, encoding=encoding), _mapping(tmp_path))
+    s = res.summary()
+    assert s["encoding"] == expected and s["separator"] == ";"
+    assert (s["rows_read"], s["accepted"], s["rejected"]) == (4, 4, 0)
+    rec = _by_geo(res)
+    assert list(rec.index) == ["TUN", "MAR", "DZA", "EGY"]  # accented names survived decoding
+    assert rec.loc["EGY", "note"] == "« guillemets »"
+    assert rec.loc["TUN", "value"] == 1234 and rec.loc["MAR", "sex"] == "male"
+    # censored "<5": no value, bounds 1..4
+    assert rec.loc["DZA", "censored"] and rec.loc["DZA", ["lower", "upper"]].tolist() == [1.0, 4.0]
+
+
+def test_markup_is_kept_verbatim(tmp_path):
+    res = load_csv(_csv(tmp_path, ROWS), _mapping(tmp_path))
+    assert res.observations.loc[0, "note"] == "<script>alert('x')</script>"
+
+
+@pytest.mark.parametrize("sep, name", [(",", ","), ("\t", "tab"), (";", ";")])
+def test_separators(tmp_path, sep, name):
+    rows = [["Tunisie", "2021", "1,5", "Femmes", "a;b,c"]]  # decimal comma and separators inside a cell
+    m = _mapping(tmp_path, constants={**MAPPING["constants"], "measure": "rate", "unit": "per_100000",
+                                      "basis": "detected_count"})
+    res = load_csv(_csv(tmp_path, rows, sep=sep), m)
+    assert res.summary()["separator"] == name
+    assert res.records["value"].tolist() == [1.5] and res.records["note"].tolist() == ["a;b,c"]
+
+
+def test_semicolon_and_decimal_comma_unquoted(tmp_path):
+    p = tmp_path / "generated_fr.csv"
+    p.write_text("Pays;Année;Taux;Sexe;Note\nFrance;2020;0,8;Femmes;\nBelgique;2020;12,25;Hommes;\n",
+                 encoding="utf-8")
+    m = _mapping(tmp_path, columns={"Pays": "geo", "Année": "period_start", "Taux": "value", "Sexe": "sex"},
+                 constants={**MAPPING["constants"], "measure": "rate", "unit": "per_100000", "basis": "detected_count"})
+    res = load_csv(p, m)
+    assert res.summary()["separator"] == ";"
+    assert res.records[["geo", "value"]].values.tolist() == [["FRA", 0.8], ["BEL", 12.25]]
+
+
+# --- dates, numbers, rejects ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, years", [
+    ("2016", (2016, 2016)), ("3 août 2016", (2016, 2016)), ("janvier 2021", (2021, 2021)),
+    ("1er décembre 2019", (2019, 2019)), ("aout 2015", (2015, 2015)), ("Févr. 2014", (2014, 2014)),
+    ("August 3, 2016", (2016, 2016)), ("2016-08-03", (2016, 2016)), ("03/08/2016", (2016, 2016)),
+    ("2016-2018", (2016, 2018)), ("يناير 2020", (2020, 2020)), (dt.date(2012, 5, 1), (2012, 2012)),
+    (2017.0, (2017, 2017)),
+])
+def test_parse_period(text, years):
+    assert parse_period(text, "fr") == years
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("3 auguste 2016", "not a month name"), ("31 février 2016", "not a valid date"), ("2018-2016", "ends before"),
+    ("1850", "between 1900 and 2100"), ("l'an dernier", "not a year or a date"), ("2016-13-01", "not a valid date"),
+])
+def test_parse_period_refuses(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_period(text, "fr")
+
+
+def test_french_dates_in_a_file(tmp_path):
+    rows = [["Tunisie", "3 août 2016", "5", "Femmes", ""], ["Maroc", "janvier 2021", "6", "Hommes", ""],
+            ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""]]
+    res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
+    rec = _by_geo(res)
+    assert rec.loc["TUN", "period_start"] == 2016 and rec.loc["MAR", "period_start"] == 2021
+    assert rec.loc["LBN", ["period_start", "period_end", "period_kind"]].tolist() == [2015, 2017, "multi_year"]
+    rej = res.rejects.iloc[0]
+    assert (rej["row"], rej["column"], rej["raw_value"]) == (5, "Année", "Brumaire 2020")
+    assert "not a month name" in rej["reason"]
+
+
+def test_bad_cells_each_give_a_reject_line(tmp_path):
+    rows = [
+        ["Tunisie", "2021", "1,192", "Femmes", ""],       # 2: ambiguous without locale
+        ["Atlantide", "2021", "3", "Femmes", ""],         # 3: unknown country
+        ["Maroc", "2021", "beaucoup", "Femmes", ""],      # 4: not a number
+        ["Maroc", "2021", "4", "Inconnu·e", ""],          # 5: sex label not mapped
+        ["Maroc", "2021", "4", "Femmes", "", "surplus"],  # 6: ragged row
+        ["Maroc", "2021"],                                # 7: ragged (short) row
+        [],                                               # blank line: not a row
+        ["Maroc", "2021", "", "Femmes", ""],              # 9: empty value
+        ["Maroc", "2021", "9", "Femmes", "ok"],           # 10: fine
+    ]
+    m = {**MAPPING}
+    m.pop("locale")
+    res = load_csv(_csv(tmp_path, rows), m)
+    assert (res.rows_read, res.accepted, res.rejected) == (8, 1, 7)
+    rej = res.rejects.set_index("row")
+    assert rej.loc[2, "reason"] == "'1,192' is ambiguous: pass locale: fr or en in the mapping"
+    assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "1,192")
+    assert rej.loc[3, "column"] == "Pays" and "unknown country 'Atlantide'" in rej.loc[3, "reason"]
+    assert rej.loc[4, "column"] == "Victimes" and "not a number" in rej.loc[4, "reason"]
+    assert rej.loc[5, "column"] == "Sexe" and "values: sex:" in rej.loc[5, "reason"]
+    assert rej.loc[6, "reason"] == "row has 6 cells, the header has 5"
+    assert rej.loc[7, "reason"] == "row has 2 cells, the header has 5"
+    assert rej.loc[9, "reason"] == "value is empty"
+    assert res.records["row"].tolist() == [10]
+
+
+def test_locale_fr_makes_a_fractional_count_a_reject(tmp_path):
+    res = load_csv(_csv(tmp_path, [["Tunisie", "2021", "1,192", "Femmes", ""]]), _mapping(tmp_path))
+    assert "not a whole number" in res.rejects["reason"].iloc[0]
+    en = load_csv(_csv(tmp_path, [["Tunisie", "2021", "1,192", "Femmes", ""]]), _mapping(tmp_path, locale="en"))
+    assert en.records["value"].tolist() == [1192.0]
+
+
+def test_source_block_becomes_the_source_record(tmp_path):
+    m = _mapping(tmp_path, source={"publisher": "Instance nationale (généré)", "title": "Rapport", "year": 2022,
+                                   "url": "https://example.org/r.pdf"})
+    res = load_csv(_csv(tmp_path, ROWS), m)
+    assert res.source["source_id"] == "generated_test" and res.source["year"] == 2022
+    assert res.source["publisher"] == "Instance nationale (généré)"
+
+
+def test_excel_via_calamine(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Feuil1"
+    ws.append(HEADER)
+    ws.append(["Tunisie", dt.datetime(2016, 8, 3), 120, "Femmes", "cellule"])
+    ws.append(["Maroc", 2019, "1 234", "Hommes", None])
+    ws.append(["Atlantide", 2019, 5, "Hommes", None])
+    p = tmp_path / "generated.xlsx"
+    wb.save(p)
+    res = load_csv(p, {**MAPPING, "sheet": "Feuil1"})
+    assert res.summary()["sheet"] == "Feuil1" and res.summary()["encoding"] is None
+    assert res.records[["row", "geo", "period_start", "value"]].values.tolist() == [
+        [2, "TUN", 2016, 120.0], [3, "MAR", 2019, 1234.0]]
+    assert res.rejects["row"].tolist() == [4]
+    with pytest.raises(DataFileError, match="no sheet 'Sheet9'"):
+        load_csv(p, {**MAPPING, "sheet": "Sheet9"})
+
+
+# --- mapping and file errors -------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, key, words", [
+    ({"columns": {**MAPPING["columns"], "Pays": "country"}}, "columns.Pays", "not a schema field"),
+    ({"constants": {k: v for k, v in MAPPING["constants"].items() if k != "unit"}}, "unit", "required field"),
+    ({"colums": {}}, "colums", "unknown key"),
+    ({"constants": {**MAPPING["constants"], "measure": "victims"}}, "constants.measure", "not one of"),
+    ({"values": {"sex": {"Femmes": "femme"}}}, "values.sex.Femmes", "not one of"),
+    ({"locale": "xx_YY"}, "locale", "unknown locale"),
+    ({"source": {"title": "t", "year": 2020}}, "source.publisher", "required"),
+])
+def test_mapping_errors_name_file_and_key(tmp_path, changes, key, words):
+    m = _mapping(tmp_path, **changes)
+    with pytest.raises(DataFileError) as err:
+        load_csv(_csv(tmp_path, ROWS), m)
+    msg = str(err.value)
+    assert str(m) in msg and f"'{key}'" in msg and words in msg
+
+
+def test_mapping_column_absent_from_file(tmp_path):
+    m = _mapping(tmp_path, columns={**MAPPING["columns"], "Nombre": "upper"})
+    with pytest.raises(DataFileError, match="names column 'Nombre'.*no such column"):
+        load_csv(_csv(tmp_path, ROWS), m)
+
+
+def test_mapping_yaml_is_never_executed(tmp_path):
+    p = tmp_path / "generated_evil.yaml"
+    p.write_text("columns: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="not valid YAML"):
+        read_mapping(p)
+
+
+def test_file_level_errors(tmp_path):
+    m = _mapping(tmp_path)
+    with pytest.raises(DataFileError, match="cannot open"):
+        load_csv(tmp_path / "absent.csv", m)
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(DataFileError, match="empty"):
+        load_csv(tmp_path / "empty.csv", m)
+    (tmp_path / "binary.csv").write_bytes(b"PK\x03\x04\x00\x00garbage")
+    with pytest.raises(DataFileError, match="not a text file"):
+        load_csv(tmp_path / "binary.csv", m)
+    (tmp_path / "fake.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(DataFileError, match="cannot read as a spreadsheet"):
+        load_csv(tmp_path / "fake.xlsx", m)
+
+
+# --- property: any generated table is either read with every row accounted for, or refused ----
+
+_names = st.sampled_from(["Tunisie", "Maroc", "Algérie", "تونس", "France", "Belgique", "Suisse", "Serbie",
+                          "Liban", "Égypte", "TUN", "Narnia"])
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+@st.composite
+def _number_text(draw):
+    x = draw(st.one_of(st.integers(0, 10**9), st.floats(0, 1e7, allow_nan=False, allow_infinity=False)))
+    style = draw(st.sampled_from(["plain", "fr", "en", "censored", "junk"]))
+    if style == "plain":
+        return str(x)
+    if style == "fr":
+        return f"{x:,.2f}".replace(",", "\u202f").replace(".", ",") if isinstance(x, float) else f"{x:,}".replace(",", " ")
+    if style == "en":
+        return f"{x:,}"
+    if style == "censored":
+        return f"<{int(x) % 50 + 1}"
+    return draw(_text)
+
+
+_year = st.one_of(st.integers(1990, 2025).map(str), st.sampled_from(["3 août 2016", "janvier 2021", "2015-2017"]))
+_cell = {  # mostly valid cells (so rows get accepted), with awkward ones mixed in
+    "Pays": st.one_of(_names, _names, _names, _names, _text),
+    "Année": st.one_of(_year, _year, _year, _year, st.integers(1890, 2110).map(str),
+                       st.sampled_from(["13/13/2013", "31 février 2016"]), _text),
+    "Victimes": st.one_of(st.integers(0, 99_999).map(str), st.integers(0, 999).map(str), _number_text(), st.just("")),
+    "Sexe": st.one_of(st.sampled_from(["Femmes", "Hommes", "total"]), st.sampled_from(["Femmes", "Hommes"]),
+                      st.just(""), _text),
+    "Note": _text,
+}
+
+
+@st.composite
+def _tables(draw):
+    rows = []
+    for _ in range(draw(st.integers(0, 8))):
+        row = [draw(_cell[h]) for h in HEADER]
+        cut = draw(st.sampled_from([5] * 8 + [3, 6]))  # sometimes ragged
+        rows.append((row + [draw(_text)])[:cut])
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_tables(), sep=st.sampled_from([",", ";", "\t"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), locale=st.sampled_from([None, "fr", "en"]))
+def test_property_any_table_is_accounted_for(tmp_path, rows, sep, encoding, locale):
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    w.writerow(HEADER)
+    w.writerows(rows)
+    try:
+        data = buf.getvalue().encode(encoding)
+    except UnicodeEncodeError:
+        data = buf.getvalue().encode("utf-8")
+    p = tmp_path / "generated_property.csv"
+    p.write_bytes(data)
+    m = {**MAPPING, "locale": locale}
+    try:
+        res = load_csv(p, m)
+    except TraffickstatsError as exc:
+        event(f"refused: {type(exc).__name__}")
+        return  # a file-level refusal is allowed; any other exception fails the test
+    event("read, some rows accepted" if res.accepted else "read, no row accepted")
+    # expected data rows: spreadsheet row numbers of the records that hold any non-blank cell
+    records = list(csv.reader(io.StringIO(data.decode(res.encoding or "utf-8"), newline=""), delimiter=sep))
+    expected = {i + 1 for i, r in enumerate(records) if i > 0 and any(c.strip() for c in r)}
+    accepted = set(res.records["row"])
+    rejected = set(res.rejects["row"])
+    assert res.rows_read == res.accepted + res.rejected == len(expected)
+    assert accepted | rejected == expected and not accepted & rejected
+    assert len(res.records) == len(res.observations) == res.accepted
