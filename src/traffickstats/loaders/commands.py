@@ -1,0 +1,79 @@
+"""CLI targets of ``traffickstats data validate`` and ``traffickstats data fetch``.
+
+``validate`` reads a dataset with :func:`traffickstats.loaders.load` and reports what was
+accepted and rejected: one JSON object with ``--json`` (the fields of
+:meth:`LoadResult.summary`, names stable), else a short table. ``--rejects FILE`` writes the
+rejected rows as CSV (temp file + rename, so a half-written file never appears). Exit 0
+whenever the file was read, even with rejects; a file that cannot be read raises
+``DataFileError`` and the CLI prints it on one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["validate", "fetch", "write_rejects"]
+
+
+def write_rejects(rejects, path) -> Path:
+    """Write the rejects table as UTF-8 CSV atomically (temp file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            rejects.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _print_summary(summary: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{summary['path']} ({summary['format']}, version {summary['source_version'] or 'unknown'})",
+                  show_header=False, title_justify="left")
+    for key in ("rows_read", "accepted", "rejected", "censored", "observations", "warnings"):
+        table.add_row(key.replace("_", " "), f"{summary[key]:,}")
+    for reason, n in list(summary["rejects_by_reason"].items())[:10]:
+        table.add_row(f"  rejected: {reason}", f"{n:,}")
+    Console(soft_wrap=False).print(table)
+
+
+def validate(args) -> int:
+    """``traffickstats data validate PATH [--format F] [--mapping FILE] [--rejects FILE] [--json]``."""
+    from . import load
+
+    result = load(args.path, format=args.format, mapping=args.mapping)
+    summary = result.summary()
+    if args.rejects:
+        summary["rejects_file"] = str(write_rejects(result.rejects, args.rejects))
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        _print_summary(summary)
+        if args.rejects:
+            print(f"rejected rows written to {summary['rejects_file']}")
+    return 0
+
+
+def fetch(args) -> int:
+    """``traffickstats data fetch glotip|gsi|population [--url URL] [--json]``."""
+    from .fetch import fetch_dataset
+
+    record = fetch_dataset(args.dataset, url=args.url)
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(f"{record['dataset']}: {record['size']:,} bytes from {record['url']}\n"
+              f"  saved to {record['path']} (sha256 {record['sha256'][:16]}…, version "
+              f"{record['source_version'] or 'unknown'}; {record['accepted']:,} rows accepted, "
+              f"{record['rejected']:,} rejected)", file=sys.stdout)
+    return 0
