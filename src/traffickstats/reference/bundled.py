@@ -267,13 +267,16 @@ def population(geo=None, year=None, prefix: str = DEFAULT_POPULATION_PREFIX) -> 
 _CITE = {
     "fr": {"one": "Source : ", "many": "Sources : ", "sep": " ; ", "via": ", tel que rapporté par "},
     "en": {"one": "Source: ", "many": "Sources: ", "sep": "; ", "via": ", as reported by "},
+    # Arabic: publications have no Arabic titles in the catalogue, so the English citation
+    # follows the Arabic words (the original title is what a reader looks up).
+    "ar": {"one": "المصدر: ", "many": "المصادر: ", "sep": "؛ ", "via": "، كما أوردته "},
 }
 
 
 def _cite_record(rec: dict, lang: str) -> str:
     """'BIT (2012), Estimation mondiale du travail forcé[, tel que rapporté par X]' without prefix."""
     if lang not in _CITE:
-        raise UnknownReferenceError(f"unknown language {lang!r}: use 'fr' or 'en'")
+        raise UnknownReferenceError(f"unknown language {lang!r}: use 'fr', 'en' or 'ar'")
     fr = lang == "fr"
     publisher = (rec.get("publisher_fr") if fr else None) or rec["publisher"]
     publisher = _short_publisher(publisher, fr)
@@ -321,7 +324,7 @@ def footnote(obs: pd.DataFrame, lang: str = "fr", catalog=None) -> str:
     same way) are printed once.
     """
     if lang not in _CITE:
-        raise UnknownReferenceError(f"unknown language {lang!r}: use 'fr' or 'en'")
+        raise UnknownReferenceError(f"unknown language {lang!r}: use 'fr', 'en' or 'ar'")
     cites: list[str] = []
     for sid in dict.fromkeys(obs["source_id"].dropna()):
         c = _cite_record(_record(sid, catalog), lang)
