@@ -1,0 +1,167 @@
+"""Export an executed notebook to one offline HTML page, in-process, with the packaged template.
+
+What plain ``jupyter nbconvert`` gets wrong for a conference room without network, and what
+this module does instead:
+
+- charts shown with the plotly mimetype only are lost -> a plotly div is rendered for them;
+- require.js and MathJax come from CDNs -> the ``briefing`` template loads neither;
+- plotly.js is inlined into every page -> one relative ``assets/plotly-<ver>.min.js``
+  (or, for a self-contained file, inlined once);
+- code cells and prompts are shown -> excluded.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__
+from ..paths import package_resource
+from . import assets, texts
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+TEMPLATES = package_resource("reports", "templates")
+
+
+@dataclass
+class PageInfo:
+    """What the page says about itself: language, title, and the footer's provenance."""
+
+    lang: str = "fr"
+    title: str = ""
+    notebook: str = ""
+    parameters: dict = field(default_factory=dict)
+    run_id: str = ""
+    rendered: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+def _chart_html(fig_json: dict) -> str:
+    """A plotly div + inline script for a figure that was displayed without ``text/html``."""
+    import plotly.io as pio
+
+    fig = pio.from_json(json.dumps(fig_json), skip_invalid=True)
+    div = pio.to_html(fig, include_plotlyjs=False, include_mathjax=False, full_html=False,
+                      config={"displaylogo": False, "responsive": True})
+    return f'<figure class="ts-chart">{div}</figure>'
+
+
+def prepare(nb):
+    """A copy of ``nb`` ready for export: plotly-only outputs get HTML, JavaScript outputs go.
+
+    ``application/javascript`` outputs (e.g. plotly's own notebook renderer) need require.js
+    and a live kernel frontend; they have no place in an offline page.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data:
+                continue
+            data.pop("application/javascript", None)
+            if PLOTLY_MIME in data and "text/html" not in data:
+                data["text/html"] = _chart_html(data[PLOTLY_MIME])
+    return nb
+
+
+def _outputs(nb):
+    for cell in nb.cells:
+        yield from cell.get("outputs", [])
+
+
+def needs_plotly(nb) -> bool:
+    """True when some output draws a plotly chart (so plotly.js must be loaded)."""
+    for out in _outputs(nb):
+        data = out.get("data", {})
+        html = data.get("text/html", "")
+        html = "".join(html) if isinstance(html, list) else html
+        if PLOTLY_MIME in data or "Plotly.newPlot" in html or "window.Plotly" in html:
+            return True
+    return False
+
+
+def page_title(nb) -> str | None:
+    """The title a notebook announced with ``briefing.title()`` (output metadata), if any."""
+    for out in _outputs(nb):
+        meta = out.get("metadata", {}).get("traffickstats", {})
+        if isinstance(meta, dict) and meta.get("title"):
+            return str(meta["title"])
+    return None
+
+
+@functools.cache
+def _css() -> str:
+    return (TEMPLATES / "briefing" / "static" / "briefing.css").read_text(encoding="utf-8")
+
+
+def _scripts(nb, self_contained: bool, assets_href: str) -> list[dict]:
+    """The <script> tags of the head: plotly.js once, then the map data, if needed."""
+    if not needs_plotly(nb):
+        return []
+    files = [("plotly", assets.plotly_js_source(), assets.plotly_js_name())]
+    topo = assets.topojson_source()
+    if topo is not None:
+        files.append(("topojson", topo, f"topojson/{assets.TOPOJSON_NAME}"))
+    scripts = []
+    for _key, src, rel in files:
+        if self_contained:
+            scripts.append({"inline": src.read_text(encoding="utf-8")})
+        else:
+            scripts.append({"src": f"{assets_href.rstrip('/')}/{rel}"})
+    return scripts
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="briefing",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    # cells tagged "remove-cell" (notes for notebook authors) never reach the page
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"}), enabled=True)
+    return exporter
+
+
+def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str = "assets") -> str:
+    """The HTML page for an executed notebook (a string; the caller writes it atomically).
+
+    ``assets_href`` is the relative address of the shared assets folder as seen from the
+    page (e.g. ``../assets`` for ``fr/country_brief-TUN.html`` in a pack).
+    """
+    nb = prepare(nb)
+    lang = info.lang
+    labels = {k: texts.text(f"footer.{k}", lang) for k in ("parameters", "run_id", "version", "rendered", "notebook")}
+    rendered = info.rendered.astimezone(timezone.utc)
+    resources = {
+        "metadata": {"name": info.title or info.notebook},
+        "ts": {
+            "lang": lang,
+            "dir": texts.direction(lang),
+            "title": page_title(nb) or info.title or info.notebook,
+            "css": _css(),
+            "scripts": _scripts(nb, self_contained, assets_href),
+            "notebook": info.notebook,
+            "parameters": [(k, repr(v)) for k, v in info.parameters.items()],
+            "run_id": info.run_id or "—",
+            "version": __version__,
+            "rendered": rendered.strftime("%Y-%m-%d %H:%M UTC"),
+            "rendered_iso": rendered.isoformat(timespec="seconds"),
+            "labels": labels,
+        },
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def relative_href(target_dir: Path, page_dir: Path) -> str:
+    """The relative URL of ``target_dir`` seen from a page in ``page_dir`` (always with ``/``)."""
+    return Path(os.path.relpath(Path(target_dir).resolve(), Path(page_dir).resolve())).as_posix()

@@ -1,0 +1,394 @@
+"""The conference pack: every briefing, per language, rendered in parallel, failure-isolated.
+
+Default plan (24 reports): global overview, Mediterranean brief, flows and one country brief
+per participant (TUN, MAR, DZA, EGY, LBN, FRA, SRB, BEL, CHE), in French and English,
+written as ``<out>/<lang>/<notebook>[-<ISO3>].html`` beside ONE shared copy of plotly.js in
+``<out>/assets/``, with ``index.html`` and ``manifest.json``.
+
+Robustness:
+
+- each report runs in its own worker process (and its kernel in its own process); one
+  failure is recorded (manifest, index, ``<name>.failed.ipynb``) and the others go on;
+- every file is written under a temporary name and renamed (``atomic``), and the manifest
+  is rewritten after each report, so an interrupted run loses only the reports in flight;
+- a report whose inputs (notebook source, dataset files, bundled data), parameters,
+  formats and package version are unchanged, and whose outputs exist, is skipped.
+
+Parallelism: any ``concurrent.futures.Executor`` works. The default is a process pool of
+``jobs`` workers whose initializer imports papermill/nbconvert once per worker. To render
+across machines, pass a dask executor (the output folder must be on a shared filesystem
+and traffickstats installed on every worker)::
+
+    from distributed import Client
+    with Client("tcp://scheduler:8786") as client:
+        render_pack("reports", executor=client.get_executor())
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__
+from ..errors import TraffickstatsError
+from ..paths import data_dir
+from . import assets, atomic, figures, index
+from .briefing import PARTICIPANTS, report_title
+
+FORMATS = ("html", "png", "svg", "pdf")
+DATASETS = ("glotip", "ctdc", "gsi")
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to render: a notebook (name or path), its parameters, its output path."""
+
+    notebook: str
+    parameters: dict = field(default_factory=dict)
+    output: str = ""  # relative to the pack folder, e.g. "fr/country_brief-TUN.html"
+    title: str = ""
+
+    @property
+    def lang(self) -> str:
+        return str(self.parameters.get("lang", "fr"))
+
+
+@dataclass
+class PackResult:
+    out: Path
+    reports: list[dict]
+    manifest: Path
+    index: Path
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[dict]:
+        return [r for r in self.reports if r["status"] != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# --- plan ---------------------------------------------------------------------------------
+
+def plan(langs=("fr", "en"), countries=PARTICIPANTS, datasets: dict | None = None) -> list[ReportSpec]:
+    """The default reports: 3 regional + one brief per country, for each language."""
+    extra = {k: str(v) for k, v in (datasets or {}).items() if v}
+    specs = []
+    for lang in langs:
+        base = {"lang": lang, **extra}
+        specs.append(ReportSpec("global_overview", dict(base), f"{lang}/global_overview.html",
+                                report_title("global_overview", lang)))
+        specs.append(ReportSpec("mediterranean_brief", dict(base), f"{lang}/mediterranean_brief.html",
+                                report_title("mediterranean_brief", lang)))
+        specs.append(ReportSpec("flows", dict(base), f"{lang}/flows.html",
+                                report_title("flows", lang, region="Méditerranée" if lang == "fr" else "Mediterranean")))
+        for iso3 in countries:
+            specs.append(ReportSpec("country_brief", {**base, "country": iso3},
+                                    f"{lang}/country_brief-{iso3}.html", report_title("country_brief", lang, country=iso3)))
+    return specs
+
+
+def parse_countries(value: str | None) -> tuple[str, ...]:
+    """``all`` (the nine participants) or a comma list of ISO3 codes."""
+    if not value or value.strip().lower() == "all":
+        return PARTICIPANTS
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    bad = [c for c in codes if len(c) != 3 or not c.isalpha()]
+    if bad:
+        from ..errors import UnknownGeographyError
+
+        raise UnknownGeographyError(f"--countries expects ISO3 codes or 'all', got: {', '.join(bad)}", unknown=bad)
+    return codes
+
+
+def parse_formats(value: str | None) -> tuple[str, ...]:
+    fmts = tuple(f.strip().lower() for f in (value or "html").split(",") if f.strip())
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad:
+        raise TraffickstatsError(f"--formats: unknown {', '.join(bad)} (choose from {', '.join(FORMATS)})")
+    return ("html",) + tuple(f for f in fmts if f != "html")  # HTML is what the others derive from
+
+
+# --- inputs and up-to-date check --------------------------------------------------------
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sha256_folder(folder: Path) -> str:
+    """One hash over every file's relative path and content (sorted): the bundled data."""
+    h = hashlib.sha256()
+    folder = Path(folder)
+    if folder.is_dir():
+        for p in sorted(q for q in folder.rglob("*") if q.is_file() and "__pycache__" not in q.parts):
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(sha256_file(p).encode())
+    return h.hexdigest()
+
+
+def _inputs(spec: ReportSpec, notebook_hashes: dict, dataset_hashes: dict, bundled: str) -> dict:
+    return {
+        "notebook": notebook_hashes[spec.notebook],
+        "datasets": {k: dataset_hashes[v] for k, v in spec.parameters.items() if k in DATASETS and v},
+        "bundled_data": bundled,
+    }
+
+
+def _key(spec: ReportSpec, inputs: dict, formats, self_contained: bool) -> str:
+    blob = json.dumps({"inputs": inputs, "parameters": spec.parameters, "formats": list(formats),
+                       "self_contained": self_contained, "version": __version__}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _up_to_date(prev: dict | None, key: str, out: Path) -> bool:
+    return bool(prev and prev.get("status") == "ok" and prev.get("key") == key and prev.get("outputs")
+                and all((out / o).is_file() for o in prev["outputs"]))
+
+
+# --- one report (runs in a worker process) ----------------------------------------------
+
+def _warm_worker() -> None:
+    """Process-pool initializer: pay papermill/nbconvert/jupytext imports once per worker."""
+    os.environ.setdefault("TRAFFICKSTATS_NO_PROGRESS", "1")
+    import jupytext  # noqa: F401
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def render_task(task: dict) -> dict:
+    """Render one report and its PDF; return its manifest entry (paths relative to the pack).
+
+    A top-level function taking and returning plain dicts, so any executor (process pool,
+    dask) can ship it. Never raises for a report's own failure.
+    """
+    from . import printpdf, runner
+
+    out = Path(task["out"])
+    html_path = out / task["output"]
+    warnings: list[str] = []
+    try:
+        res = runner.render(
+            task["notebook"], task["parameters"], html_path,
+            self_contained=task["self_contained"], assets_dir=out / "assets",
+            kernel=task["kernel"], title=task["title"],
+        )
+    except TraffickstatsError as exc:  # bad parameters: nothing ran
+        return {"status": "failed", "error": str(exc), "outputs": [], "seconds": 0.0, "run_id": None,
+                "executed": None, "warnings": warnings, "figures": []}
+    outputs = [p.relative_to(out).as_posix() for p in res.outputs]
+    if res.ok and "pdf" in task["formats"]:
+        pdf = html_path.with_suffix(".pdf")
+        try:
+            printpdf.print_pdf(html_path, pdf)
+            outputs.append(pdf.relative_to(out).as_posix())
+        except TraffickstatsError as exc:
+            warnings.append(f"pdf: {exc}")
+    figs = []
+    if res.ok and res.executed:
+        import nbformat
+
+        figs = [name for name, _ in figures.extract(nbformat.read(res.executed, as_version=4))]
+    return {
+        "status": res.status, "error": res.error, "outputs": outputs, "seconds": res.seconds,
+        "run_id": res.run_id, "title": res.title or task["title"],
+        "executed": res.executed.relative_to(out).as_posix() if res.executed else None,
+        "warnings": warnings, "figures": figs, "notebook_path": str(res.notebook),
+    }
+
+
+# --- static images (in the parent: one export call per language folder) ---------------
+
+def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[str]:
+    """PNG/SVG of every chart via ``charts.export``; the first PNG becomes the thumbnail."""
+    import nbformat
+
+    image_formats = [f for f in formats if f in ("png", "svg")]
+    todo = [e for e in entries if image_formats and e["status"] == "ok" and e.get("figures") and not e.get("up_to_date")]
+    if not todo:
+        return []
+    if figures.exporter() is None:
+        msg = f"{'/'.join(image_formats)}: traffickstats.charts.export is not available yet; static images skipped"
+        for e in todo:
+            e["warnings"].append(msg)
+        return [msg]
+    by_dir: dict[Path, dict[str, tuple[dict, dict]]] = {}
+    for e in todo:
+        html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
+        nb = nbformat.read(out / e["executed"], as_version=4)
+        for name, fig in figures.extract(nb):
+            by_dir.setdefault(html_path.parent, {})[f"{html_path.stem}-{name}"] = (fig, e)
+    problems = []
+    for folder, figs in by_dir.items():
+        try:
+            written = figures.export({k: v[0] for k, v in figs.items()}, folder, image_formats)
+        except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
+            msg = f"{'/'.join(image_formats)} export failed in {folder.name}/: {type(exc).__name__}: {exc}"
+            problems.append(msg)
+            for _, e in figs.values():
+                e["warnings"].append(msg)
+            continue
+        for path in written:
+            entry = figs[path.stem][1]
+            rel = path.relative_to(out).as_posix()
+            entry["outputs"].append(rel)
+            if path.suffix == ".png" and not entry.get("thumbnail"):
+                entry["thumbnail"] = rel
+    return problems
+
+
+# --- progress ---------------------------------------------------------------------------
+
+class _Progress:
+    """A rich progress bar on stderr (done/total, last report, elapsed); off when not a TTY."""
+
+    def __init__(self, total: int, enabled: bool | None = None):
+        if enabled is None:
+            enabled = sys.stderr.isatty() and os.environ.get("TRAFFICKSTATS_NO_PROGRESS") != "1"
+        self._bar = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("[bold]pack"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TextColumn("{task.description}"),
+                                 console=Console(stderr=True), transient=False)
+            self._task = self._bar.add_task("", total=total)
+            self._bar.start()
+
+    def advance(self, label: str, ok: bool = True) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=("" if ok else "[red]FAILED ") + label)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+# --- the pack -----------------------------------------------------------------------------
+
+def render_pack(
+    out: Path | str = "reports",
+    *,
+    reports: list[ReportSpec] | None = None,
+    langs=("fr", "en"),
+    countries=PARTICIPANTS,
+    datasets: dict[str, str] | None = None,
+    formats=("html", "png", "pdf"),
+    jobs: int | None = None,
+    self_contained: bool = False,
+    force: bool = False,
+    executor: cf.Executor | None = None,
+    kernel: str = "python3",
+    progress: bool | None = None,
+) -> PackResult:
+    """Render every report of the pack into ``out``; return entries and the written paths.
+
+    - ``reports``: explicit specs (default: ``plan(langs, countries, datasets)``)
+    - ``datasets``: ``{"glotip": path, "ctdc": path, "gsi": path}`` passed to every notebook
+    - ``formats``: html always; png/svg via ``charts.export``; pdf via Chromium. A missing
+      module or browser is a warning in the manifest, never a lost HTML report.
+    - ``executor``: any ``concurrent.futures.Executor`` (e.g. ``client.get_executor()`` of a
+      dask ``distributed.Client``); default a process pool of ``jobs`` (``os.cpu_count()``).
+    """
+    t0 = time.perf_counter()
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    datasets = {k: str(Path(v).resolve()) for k, v in (datasets or {}).items() if v}
+    for name, path in datasets.items():
+        if not Path(path).is_file():
+            from ..errors import DataFileError
+
+            raise DataFileError(path, f"--{name}: no such file")
+    formats = parse_formats(",".join(formats)) if not isinstance(formats, str) else parse_formats(formats)
+    specs = list(reports) if reports is not None else plan(langs, countries, datasets)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if not self_contained:
+        assets.install(out / "assets")  # once, before workers start: no copy races
+
+    from .runner import resolve_notebook
+
+    notebook_hashes = {s.notebook: sha256_file(resolve_notebook(s.notebook)) for s in specs}
+    dataset_hashes = {p: sha256_file(Path(p)) for s in specs for k, p in s.parameters.items() if k in DATASETS and p}
+    bundled = sha256_folder(data_dir())
+    previous = {e.get("output"): e for e in _read_manifest(out).get("reports", [])}
+    created = datetime.now(timezone.utc)
+
+    entries: dict[str, dict] = {}
+    tasks = []
+    for spec in specs:
+        inputs = _inputs(spec, notebook_hashes, dataset_hashes, bundled)
+        key = _key(spec, inputs, formats, self_contained)
+        base = {"name": Path(spec.output).stem, "output": spec.output, "notebook": str(resolve_notebook(spec.notebook)),
+                "parameters": spec.parameters, "lang": spec.lang, "title": spec.title, "inputs": inputs,
+                "key": key, "package_version": __version__, "formats": list(formats)}
+        prev = previous.get(spec.output)
+        if not force and _up_to_date(prev, key, out):
+            entries[spec.output] = {**prev, **base, "up_to_date": True}
+            continue
+        entries[spec.output] = {**base, "status": "pending"}
+        tasks.append({"out": str(out), "output": spec.output, "notebook": spec.notebook,
+                      "parameters": spec.parameters, "title": spec.title, "formats": list(formats),
+                      "self_contained": self_contained, "kernel": kernel})
+    # reports of earlier runs that this run does not cover stay listed while their files exist
+    kept = {o: e for o, e in previous.items() if o and o not in entries and _up_to_date(e, e.get("key"), out)}
+
+    def manifest(pack_warnings=()) -> dict:
+        return {"created": created.isoformat(timespec="seconds"), "package_version": __version__,
+                "jobs": jobs, "seconds": round(time.perf_counter() - t0, 3), "warnings": list(pack_warnings),
+                "reports": [e for e in [*entries.values(), *kept.values()] if e.get("status") != "pending"]}
+
+    bar = _Progress(len(tasks), progress)
+    own_pool = None
+    if tasks and executor is None:
+        own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
+                                          mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or own_pool
+    try:
+        futures = {pool.submit(render_task, t): t["output"] for t in tasks}
+        for fut in cf.as_completed(futures):
+            output = futures[fut]
+            try:
+                done = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report, not the pack
+                done = {"status": "failed", "error": f"worker crashed: {type(exc).__name__}: {exc}",
+                        "outputs": [], "seconds": 0.0, "run_id": None, "executed": None,
+                        "warnings": [], "figures": []}
+            entry = entries[output]
+            entry.update({k: v for k, v in done.items() if k != "notebook_path"}, up_to_date=False)
+            bar.advance(output, entry["status"] == "ok")
+            atomic.write_text(out / MANIFEST, json.dumps(manifest(), indent=2, ensure_ascii=False))
+    finally:
+        bar.close()
+        if own_pool is not None:
+            own_pool.shutdown(wait=True, cancel_futures=True)
+
+    pack_warnings = _export_images(list(entries.values()), out, list(formats))
+    for e in entries.values():  # earlier thumbnails stay valid for skipped reports
+        e.setdefault("thumbnail", None)
+    data = manifest(pack_warnings)
+    atomic.write_text(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
+    atomic.write_text(out / "index.html", index.build(data["reports"], created=created, pack_warnings=pack_warnings))
+    return PackResult(out=out, reports=data["reports"], manifest=out / MANIFEST, index=out / "index.html",
+                      warnings=pack_warnings)

@@ -1,0 +1,152 @@
+"""The pack: manifest, index, failure isolation, up-to-date skips, self-contained files.
+
+Most tests use the tiny fixture notebooks in tests/notebooks/ (hand-written test input);
+one renders the real notebooks for a single country and language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from traffickstats import cli
+from traffickstats.reports import pack
+from traffickstats.reports.pack import ReportSpec, render_pack
+
+HERE = Path(__file__).parent
+HELLO = str(HERE / "notebooks" / "hello.py")
+BOOM = str(HERE / "notebooks" / "boom.py")
+
+pytestmark = pytest.mark.slow
+
+
+def fixture_plan(*args, **kwargs):
+    return [
+        ReportSpec(HELLO, {"lang": "fr", "name": "Tunis & <Sfax>"}, "fr/hello.html", "Bonjour <Tunis>"),
+        ReportSpec(BOOM, {"lang": "en"}, "en/boom.html", "Boom"),
+    ]
+
+
+def test_default_plan_is_24_reports_with_agreed_names():
+    specs = pack.plan()
+    assert len(specs) == 24
+    names = [s.output for s in specs]
+    assert "fr/country_brief-TUN.html" in names and "en/country_brief-CHE.html" in names
+    assert names[3:12] == [f"fr/country_brief-{c}.html" for c in
+                           ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")]
+    assert {s.parameters["lang"] for s in specs} == {"fr", "en"}
+
+
+@pytest.fixture(scope="module")
+def failing_pack(tmp_path_factory):
+    """`traffickstats pack` on a plan with one good and one failing report (run once)."""
+    out = tmp_path_factory.mktemp("pack")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(pack, "plan", fixture_plan)  # the plan is computed in the parent process
+    mp.setenv("TRAFFICKSTATS_NO_PROGRESS", "1")
+    try:
+        status = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2"])
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        mtime = (out / "fr" / "hello.html").stat().st_mtime_ns
+        status2 = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2"])
+        manifest2 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        mtime2 = (out / "fr" / "hello.html").stat().st_mtime_ns
+        status3 = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2", "--force"])
+        manifest3 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    finally:
+        mp.undo()
+    return {"out": out, "status": (status, status2, status3), "manifests": (manifest, manifest2, manifest3),
+            "mtimes": (mtime, mtime2)}
+
+
+def _by_output(manifest):
+    return {r["output"]: r for r in manifest["reports"]}
+
+
+def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
+    assert failing_pack["status"][0] == 1
+    reports = _by_output(failing_pack["manifests"][0])
+    assert reports["fr/hello.html"]["status"] == "ok"
+    boom = reports["en/boom.html"]
+    assert boom["status"] == "failed"
+    assert boom["error"].startswith("RuntimeError: deliberate failure <script>")
+    assert boom["outputs"] == []
+    assert boom["executed"] == "en/boom.failed.ipynb" and (failing_pack["out"] / boom["executed"]).is_file()
+    assert not (failing_pack["out"] / "en" / "boom.html").exists()
+
+
+def test_manifest_fields(failing_pack):
+    from traffickstats import __version__
+
+    m = failing_pack["manifests"][0]
+    assert m["package_version"] == __version__ and m["jobs"] == 2 and re.match(r"\d{4}-\d\d-\d\dT", m["created"])
+    ok = _by_output(m)["fr/hello.html"]
+    for key in ("notebook", "parameters", "outputs", "status", "error", "seconds", "inputs",
+                "package_version", "run_id"):
+        assert key in ok, key
+    assert ok["notebook"] == str(Path(HELLO).resolve())
+    assert ok["parameters"] == {"lang": "fr", "name": "Tunis & <Sfax>"}
+    assert ok["outputs"][0] == "fr/hello.html" and ok["error"] is None and ok["seconds"] > 0
+    assert re.fullmatch(r"[0-9a-f-]{36}", ok["run_id"])
+    assert ok["inputs"]["notebook"] == pack.sha256_file(Path(HELLO))
+    assert re.fullmatch(r"[0-9a-f]{64}", ok["inputs"]["bundled_data"])
+    # png asked for: no export module yet, or images written; either way said in the manifest
+    assert ok["figures"] == ["fixture_bar", "chart2"]
+    if ok.get("thumbnail") is None:
+        assert any("png" in w for w in ok["warnings"]) and ok["outputs"] == ["fr/hello.html"]
+    else:  # one image per named chart, the first is the index thumbnail
+        assert ok["outputs"][1:] == ["fr/hello-fixture_bar.png", "fr/hello-chart2.png"]
+        assert ok["thumbnail"] == "fr/hello-fixture_bar.png"
+        assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
+
+
+def test_index_links_and_escaping(failing_pack):
+    html = (failing_pack["out"] / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "Conference pack" in html and "Dossier de la conférence" in html
+    assert 'href="fr/hello.html"' in html
+    assert "Fixture Tunis &amp; &lt;Sfax&gt;" in html and "<Sfax>" not in html
+    # the failing report is listed with its error, escaped; the failed notebook is linked
+    assert "deliberate failure &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert 'href="en/boom.failed.ipynb"' in html
+    assert re.search(r"<script[^>]*src=", html) is None
+
+
+def test_rerun_skips_up_to_date_and_force_rerenders(failing_pack):
+    s1, s2, s3 = failing_pack["status"]
+    m1, m2, m3 = (_by_output(m) for m in failing_pack["manifests"])
+    assert s2 == 1  # the failed one is retried (and fails again)
+    assert m2["fr/hello.html"]["up_to_date"] is True
+    assert m2["fr/hello.html"]["run_id"] == m1["fr/hello.html"]["run_id"]
+    assert failing_pack["mtimes"][0] == failing_pack["mtimes"][1]
+    assert m2["en/boom.html"]["up_to_date"] is False and m2["en/boom.html"]["status"] == "failed"
+    assert m3["fr/hello.html"]["up_to_date"] is False
+    assert m3["fr/hello.html"]["run_id"] != m1["fr/hello.html"]["run_id"]
+
+
+def test_changed_parameters_make_a_report_stale(tmp_path):
+    spec = ReportSpec(HELLO, {"lang": "fr", "chart": False}, "fr/hello.html", "x")
+    first = render_pack(tmp_path, reports=[spec], formats="html", jobs=1, progress=False)
+    again = render_pack(tmp_path, reports=[spec], formats="html", jobs=1, progress=False)
+    changed = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "en", "chart": False}, "fr/hello.html", "x")],
+                          formats="html", jobs=1, progress=False)
+    assert first.ok and again.reports[0]["up_to_date"] and not changed.reports[0]["up_to_date"]
+    entry = changed.reports[0]
+    assert pack._up_to_date(entry, entry["key"], tmp_path)
+    # the output file's existence is part of being up to date
+    (tmp_path / "fr" / "hello.html").unlink()
+    assert not pack._up_to_date(entry, entry["key"], tmp_path)
+
+
+def test_self_contained_pack_writes_single_files(tmp_path):
+    res = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "fr"}, "fr/hello.html", "x")],
+                      formats="html", jobs=1, self_contained=True, progress=False)
+    assert res.ok
+    html = (tmp_path / "fr" / "hello.html").read_text(encoding="utf-8")
+    assert re.search(r"<(script|link)[^>]*(src|href)=", html) is None
+    assert "Plotly.newPlot" in html and not (tmp_path / "assets").exists()
+    assert 'lang="fr"' in html and 'dir="ltr"' in html
+    assert (tmp_path / "fr" / "hello.html").stat().st_size <= 6 * 1024 * 1024
