@@ -337,10 +337,8 @@ def test_charts_render_offline_in_chromium(kinds, chromium, tmp_path):
     blocks.append(charts.html_block(charts.ranked_bar(
         generated_counts([2.5e9, 150e9, 1e9, 4e9, 5e9, 6e9, 7e9, 8e9, 9e9]), "fr",
         title=f"Titre {XSS}", catalog=cat)))
-    topo = assets.topojson_source()
-    if topo is not None:  # the map needs the flows module's topojson asset
-        blocks.append(f"<script>{topo.read_text(encoding='utf-8')}</script>")
-        blocks.append(charts.html_block(kinds["choropleth"]))
+    blocks.append(f"<script>{assets.topojson_script()}</script>")  # the map data, offline
+    blocks.append(charts.html_block(kinds["choropleth"]))
     page = tmp_path / "page.html"
     page.write_text("<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
                     f"<script>{plotly_js}</script></head><body>{''.join(blocks)}</body></html>",

@@ -151,8 +151,9 @@ def test_html_is_offline_rtl_and_without_code(arabic_report):
 def test_charts_and_plotly_loaded_once_from_the_shared_asset(arabic_report):
     html = arabic_report.read_text(encoding="utf-8")
     scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"", html)
-    assert scripts == [f"assets/plotly-{plotly_version()}.min.js"]
-    assert (arabic_report.parent / scripts[0]).is_file()
+    # plotly.js once, then the offline map data; both shared files exist beside the report
+    assert scripts == [f"assets/plotly-{plotly_version()}.min.js", "assets/topojson/world_110m.js"]
+    assert all((arabic_report.parent / s).is_file() for s in scripts)
     # the mimebundle chart (text/html) and the bare fig.show() (plotly JSON only) both drawn
     assert html.count('class="plotly-graph-div"') == 2
     assert 'id="ts-fixture-chart"' in html

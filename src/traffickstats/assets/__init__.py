@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import json
-import shutil
 from pathlib import Path
 
 from ..paths import package_resource
@@ -81,18 +80,15 @@ def write_assets(dest_dir) -> dict[str, Path]:
     page's ``<script src>`` uses. Files are written to a temporary name then renamed, so a
     page never loads half a file; an identical existing file is left alone.
     """
+    from ..reports import atomic  # unique temporary names: parallel writers never collide
+
     dest = Path(dest_dir)
-    (dest / "topojson").mkdir(parents=True, exist_ok=True)
     plotly_dest = dest / plotly_js_name()
     src = plotly_js_path()
     if not (plotly_dest.is_file() and plotly_dest.stat().st_size == src.stat().st_size):
-        tmp = plotly_dest.with_name(plotly_dest.name + ".tmp")
-        shutil.copyfile(src, tmp)
-        tmp.replace(plotly_dest)
+        atomic.copy_file(src, plotly_dest)
     topo_dest = dest / "topojson" / f"{TOPOJSON_NAME}.js"
     script = topojson_script()
     if not (topo_dest.is_file() and topo_dest.read_text(encoding="utf-8") == script):
-        tmp = topo_dest.with_name(topo_dest.name + ".tmp")
-        tmp.write_text(script, encoding="utf-8")
-        tmp.replace(topo_dest)
+        atomic.write_text(topo_dest, script)
     return {"plotly": plotly_dest, "topojson": topo_dest}

@@ -1,7 +1,8 @@
-"""The offline assets a report needs: plotly.js (from the installed plotly) and the map topojson.
+"""The offline assets a report page loads: plotly.js and the world map data.
 
-By default a pack holds ONE shared copy of each under ``<pack>/assets/`` and every report
-points at it with a relative ``src``; a self-contained report inlines them instead.
+The files themselves are defined once in :mod:`traffickstats.assets`; this module says how a
+report uses them. By default a pack holds ONE shared copy under ``<pack>/assets/`` and every
+report points at it with a relative ``src``; a self-contained report inlines the same texts.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..paths import package_resource
+from .. import assets as _assets
 from . import atomic
 
-TOPOJSON_NAME = "world_110m.js"
+#: Relative paths of the shared files inside an assets folder.
+TOPOJSON_REL = f"topojson/{_assets.TOPOJSON_NAME}.js"
+
+plotly_js_source = _assets.plotly_js_path
+plotly_js_name = _assets.plotly_js_name
 
 
 @functools.cache
@@ -23,36 +28,26 @@ def plotly_version() -> str:
     return get_plotlyjs_version()
 
 
-def plotly_js_source() -> Path:
-    """The minified plotly.js shipped inside the plotly Python package."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def plotly_js_name() -> str:
-    return f"plotly-{plotly_version()}.min.js"
-
-
-def topojson_source() -> Path | None:
-    """The map data script (sets ``window.PlotlyGeoAssets``) if the package ships it yet."""
-    path = package_resource("assets", "topojson", TOPOJSON_NAME)
-    return path if path.is_file() else None
+def topojson_script() -> str:
+    """The map-data script (sets ``window.PlotlyGeoAssets``) for ``geo`` charts."""
+    return _assets.topojson_script()
 
 
 def install(assets_dir: Path) -> dict[str, Path]:
-    """Copy the shared assets into ``assets_dir`` (once: an existing same-size copy is kept).
+    """Write the shared assets into ``assets_dir`` atomically (identical files are kept).
 
-    Returns ``{"plotly": path, "topojson": path}`` (topojson only when available).
+    Returns ``{"plotly": path, "topojson": path}``. Safe to call from parallel workers: each
+    writer uses its own temporary name before the rename.
     """
     assets_dir = Path(assets_dir)
-    wanted = {"plotly": (plotly_js_source(), assets_dir / plotly_js_name())}
-    topo = topojson_source()
-    if topo is not None:
-        wanted["topojson"] = (topo, assets_dir / "topojson" / TOPOJSON_NAME)
+    wanted = {
+        "plotly": (assets_dir / plotly_js_name(), lambda: plotly_js_source().read_bytes()),
+        "topojson": (assets_dir / TOPOJSON_REL, lambda: topojson_script().encode("utf-8")),
+    }
     out = {}
-    for key, (src, dest) in wanted.items():
-        if not (dest.is_file() and dest.stat().st_size == src.stat().st_size):
-            atomic.copy_file(src, dest)
+    for key, (dest, content) in wanted.items():
+        data = content()
+        if not (dest.is_file() and dest.stat().st_size == len(data)):
+            atomic.write_bytes(dest, data)
         out[key] = dest
     return out

@@ -99,20 +99,14 @@ def _css() -> str:
 
 
 def _scripts(nb, self_contained: bool, assets_href: str) -> list[dict]:
-    """The <script> tags of the head: plotly.js once, then the map data, if needed."""
+    """The <script> tags of the head: plotly.js once, then the map data (no network needed)."""
     if not needs_plotly(nb):
         return []
-    files = [("plotly", assets.plotly_js_source(), assets.plotly_js_name())]
-    topo = assets.topojson_source()
-    if topo is not None:
-        files.append(("topojson", topo, f"topojson/{assets.TOPOJSON_NAME}"))
-    scripts = []
-    for _key, src, rel in files:
-        if self_contained:
-            scripts.append({"inline": src.read_text(encoding="utf-8")})
-        else:
-            scripts.append({"src": f"{assets_href.rstrip('/')}/{rel}"})
-    return scripts
+    if self_contained:
+        return [{"inline": assets.plotly_js_source().read_text(encoding="utf-8")},
+                {"inline": assets.topojson_script()}]
+    base = assets_href.rstrip("/")
+    return [{"src": f"{base}/{assets.plotly_js_name()}"}, {"src": f"{base}/{assets.TOPOJSON_REL}"}]
 
 
 def _exporter():
