@@ -1,0 +1,452 @@
+"""Static chart images (PNG for slides, SVG, PDF for print) with kaleido 1.x and the system Chromium.
+
+Why it is built this way:
+
+- **One browser per run.** kaleido 1.x drives a headless Chromium. Starting one costs
+  ~2.5 s; rendering in a warm one ~0.2 s. :class:`Exporter` starts kaleido's persistent
+  sync server once (``kaleido.start_sync_server``) and every image goes through it
+  (``kaleido.calc_fig_sync``); :func:`export_figures` uses one Exporter for all charts.
+- **The system Chromium.** Debian's ``chromium`` package, never a browser download:
+  ``BROWSER_PATH`` when set (the variable choreographer itself reads), else ``chromium`` /
+  ``chromium-browser`` on ``PATH``; the path is passed to kaleido explicitly so
+  choreographer never prefers a copy fetched by ``kaleido_get_chrome``. Without one,
+  :class:`~traffickstats.errors.ExportError` says ``apt-get install chromium``; the pack
+  catches it and still writes its HTML.
+- **Nothing from the network.** kaleido's default page loads MathJax from a CDN and draws
+  maps from ``cdn.plot.ly`` topojson. Our page (kaleido ``PageGenerator``) loads the
+  plotly.js bundled with plotly.py (``plotly/package_data/plotly.min.js``, a file URL),
+  no MathJax (``mathjax=False``; charts never typeset LaTeX, ``FIGURE_CONFIG`` has
+  ``typesetMath: False``), and the shipped world map registered as
+  ``window.PlotlyGeoAssets.topojson["world_110m"]`` (``traffickstats.assets``), which
+  plotly.js reads before it would try any URL. Belt and braces: the browser is started
+  with ``--proxy-server`` pointing at a closed local port (:data:`OFFLINE_PROXY`), so any
+  request that still tried to leave (an image URL in a figure, Chromium's own update and
+  time pings) fails at once instead of waiting on DNS. The tests swap in a recording
+  proxy to show that rendering charts requests nothing.
+- **Arabic.** The house template's font family is ``"Noto Sans", "Noto Sans Arabic", ...``
+  (Debian ``fonts-noto-core``): Chromium falls back glyph by glyph to Noto Sans Arabic and
+  shapes it. plotly.js writes SVG ``<text>`` whose base direction is left-to-right, so a
+  line that mixes Arabic with digits or Latin ("20.9 مليون", "المصدر: ILO (2012)") would be
+  laid out in the wrong order (measured in Chromium with ``getStartPositionOfChar``). For
+  figures whose metadata says ``dir="rtl"`` every line of text that contains Arabic is
+  wrapped in Unicode isolates RLI ... PDI (:func:`bidi_isolate`), which makes each line a
+  right-to-left paragraph. Arabic charts are also mirrored by ``charts.style.apply_direction``.
+- **Atomic files.** Each image is rendered to bytes, written to a temporary name in the
+  target folder and renamed (``reports.atomic``): an interrupted export never leaves half a
+  PNG in place of a good one.
+- **Safe names.** File names come from chart names; a name with a path separator or
+  ``..`` is refused (:class:`ExportError`), other characters outside ``[A-Za-z0-9._-]``
+  become ``_``.
+
+Files: raster formats once per size (``sizes``): the first size is ``<name>.png`` (what the
+pack links), the others ``<name>-<size>.png`` (``slide2x``: 3840x2160 pixels, same layout
+at scale 2). SVG and PDF are vector: once, at the first size's layout dimensions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..errors import ExportError
+from .style import SLIDE_HEIGHT, SLIDE_WIDTH
+
+__all__ = ["DEBIAN_PACKAGE", "FORMATS", "SIZES", "Exporter", "bidi_isolate", "export_figures",
+           "find_chromium", "output_name"]
+
+#: The Debian package that provides the browser kaleido drives.
+DEBIAN_PACKAGE = "chromium"
+INSTALL_HINT = f"install Debian's `{DEBIAN_PACKAGE}` package (apt-get install {DEBIAN_PACKAGE})"
+BROWSER_ENV = "BROWSER_PATH"
+BROWSER_NAMES = ("chromium", "chromium-browser")
+
+#: A closed local port: with it as proxy no request of the export browser leaves the machine.
+OFFLINE_PROXY = "http://127.0.0.1:9"
+
+RASTER = ("png",)
+VECTOR = ("svg", "pdf")
+FORMATS = RASTER + VECTOR
+
+#: (size name, layout width, layout height, scale): slides at 1920x1080 and at twice the pixels.
+SIZES: tuple[tuple[str, int, int, float], ...] = (
+    ("slide", SLIDE_WIDTH, SLIDE_HEIGHT, 1),
+    ("slide2x", SLIDE_WIDTH, SLIDE_HEIGHT, 2),
+)
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Arabic letters (Arabic, Supplement, Extended-A, presentation forms): strong right-to-left.
+_ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_BR = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
+RLI, PDI = "\u2067", "\u2069"
+_BIDI_CONTROLS = ("\u2066", "\u2067", "\u2068", "\u202a", "\u202b", "\u202d", "\u202e")
+#: Subtrees that hold data or metadata, not text drawn on the chart.
+_NOT_DRAWN = {"meta", "customdata", "ids", "locations", "uid", "template"}
+_MAX_NAME = 120
+
+# kaleido's sync server is a process-wide singleton: nested Exporters share it.
+_server_lock = threading.RLock()
+_server_users = 0
+_server_config: tuple | None = None  # (browser, timeout, options) the running server was started with
+_server_folder: tempfile.TemporaryDirectory | None = None  # its page assets, removed with the server
+_render_lock = threading.Lock()  # kaleido's call queue is not safe for concurrent callers
+
+
+# --- the browser ------------------------------------------------------------------------
+
+def find_chromium(path: str | os.PathLike | None = None) -> str:
+    """The Chromium executable to drive: ``path``, else ``$BROWSER_PATH``, else PATH.
+
+    Raises ExportError naming the Debian package when there is none (or the given / env
+    path is not an executable file).
+    """
+    if path is None:
+        path = os.environ.get(BROWSER_ENV) or None
+        origin = f"{BROWSER_ENV}={path!r}"
+    else:
+        origin = f"browser path {str(path)!r}"
+    if path is not None:
+        p = Path(path)
+        if p.is_file() and os.access(p, os.X_OK):
+            return str(p)
+        raise ExportError(f"static export needs Chromium, but {origin} is not an executable file: "
+                          f"{INSTALL_HINT}, or point {BROWSER_ENV} at a Chromium executable")
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ExportError(f"static export needs Chromium and none was found on PATH "
+                      f"(looked for {', '.join(BROWSER_NAMES)}): {INSTALL_HINT}; "
+                      "the HTML reports do not need it")
+
+
+def _page_generator(folder: Path):
+    """kaleido's page: local plotly.js, no MathJax, the world map preloaded (no URL fetched)."""
+    from kaleido import PageGenerator
+
+    from ..assets import TOPOJSON_NAME, plotly_js_path, topojson_script
+
+    plotly_js = plotly_js_path()
+    if not plotly_js.is_file():
+        raise ExportError(f"plotly.js is missing from the plotly package ({plotly_js}): "
+                          "reinstall plotly; static export never loads it from a CDN")
+    topo = folder / f"{TOPOJSON_NAME}.js"
+    topo.write_text(topojson_script(), encoding="utf-8")
+    return PageGenerator(plotly=plotly_js.as_uri(), mathjax=False, others=[topo.as_uri()])
+
+
+# --- right-to-left text -----------------------------------------------------------------
+
+def _isolate_line(line: str) -> str:
+    if not _ARABIC.search(line) or line.startswith(_BIDI_CONTROLS):
+        return line
+    return f"{RLI}{line}{PDI}"
+
+
+def _isolate_text(text: str) -> str:
+    parts = _BR.split(text)  # line breaks stay outside the isolates: plotly starts a new line there
+    return "".join(p if _BR.fullmatch(p) else _isolate_line(p) for p in parts)
+
+
+def bidi_isolate(obj):
+    """A copy of a figure dict (or any JSON-like value) in which every drawn line of text
+    containing Arabic is wrapped in RLI ... PDI, so it is laid out right to left.
+
+    Metadata, custom data and location codes are left untouched; lines already starting
+    with a bidi control are not wrapped twice.
+    """
+    if isinstance(obj, str):
+        return _isolate_text(obj) if _ARABIC.search(obj) else obj
+    if isinstance(obj, Mapping):
+        return {k: (v if k in _NOT_DRAWN else bidi_isolate(v)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [bidi_isolate(v) for v in obj]
+    return obj
+
+
+def _is_rtl(fig: dict) -> bool:
+    meta = (fig.get("layout") or {}).get("meta")
+    ts = meta.get("traffickstats") if isinstance(meta, Mapping) else None
+    return isinstance(ts, Mapping) and (ts.get("dir") == "rtl" or ts.get("lang") == "ar")
+
+
+class Exporter:
+    """One persistent Chromium (kaleido sync server) for many images.
+
+    >>> with Exporter() as ex:                                  # doctest: +SKIP
+    ...     ex.write(fig, "out/victims.png", width=1920, height=1080, scale=1)
+
+    ``browser_path`` overrides ``$BROWSER_PATH`` / PATH; ``timeout`` is seconds per image;
+    ``browser_options`` go to choreographer's Chromium (``proxy_server`` defaults to
+    :data:`OFFLINE_PROXY`; the tests pass a recording proxy). ``timings`` lists
+    ``(path, seconds)`` for every image written.
+    """
+
+    def __init__(self, browser_path: str | os.PathLike | None = None, *, timeout: float = 90,
+                 **browser_options):
+        self.browser_path = browser_path
+        self.timeout = timeout
+        self.browser_options = {"proxy_server": OFFLINE_PROXY, **browser_options}
+        self.timings: list[tuple[Path, float]] = []
+        self.startup_seconds: float | None = None
+        self._open = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> "Exporter":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> "Exporter":
+        """Start (or join) the export server and render a probe image, so a broken browser
+        fails here with a clear message rather than on the first chart."""
+        global _server_users, _server_config, _server_folder
+        if self._open:
+            return self
+        import kaleido
+
+        chromium = find_chromium(self.browser_path)
+        config = (chromium, self.timeout, tuple(sorted(self.browser_options.items())))
+        t0 = time.perf_counter()
+        with _server_lock:
+            server = kaleido._global_server  # noqa: SLF001 - the singleton start_sync_server uses
+            if server.is_running() and _server_users == 0:
+                raise ExportError("a kaleido sync server started outside traffickstats is already "
+                                  "running in this process; call kaleido.stop_sync_server() first")
+            if _server_users and config != _server_config:
+                raise ExportError("an Exporter with other browser settings is already open in this "
+                                  "process (kaleido runs one export server): close it first or reuse it")
+            if _server_users == 0:
+                folder = tempfile.TemporaryDirectory(prefix="traffickstats-export-")
+                try:
+                    page = _page_generator(Path(folder.name))
+                except BaseException:
+                    folder.cleanup()
+                    raise
+                _server_config, _server_folder = config, folder
+                kaleido.start_sync_server(path=chromium, page_generator=page, timeout=self.timeout,
+                                          silence_warnings=True, **self.browser_options)
+            _server_users += 1
+            self._open = True
+        try:
+            self._render({"data": [], "layout": {}}, "png", 10, 10, 1, what="probe image")
+        except ExportError as exc:
+            self.close()
+            raise ExportError(f"Chromium at {chromium} did not render a probe image: {exc}. "
+                              f"Check the browser works, or {INSTALL_HINT}") from exc
+        self.startup_seconds = time.perf_counter() - t0
+        return self
+
+    def close(self) -> None:
+        """Stop the server when the last Exporter using it closes; remove its page folder."""
+        global _server_users, _server_config, _server_folder
+        if not self._open:
+            return
+        import kaleido
+
+        with _server_lock:
+            _server_users -= 1
+            self._open = False
+            if _server_users == 0:
+                kaleido.stop_sync_server(silence_warnings=True)
+                _server_config = None
+                if _server_folder is not None:
+                    _server_folder.cleanup()
+                    _server_folder = None
+
+    # -- rendering -------------------------------------------------------------------------
+    def _render(self, fig, fmt: str, width: int, height: int, scale: float, what: str) -> bytes:
+        """Bytes of one image via the server, watching that the server thread stays alive
+        (kaleido would otherwise wait forever on a dead browser)."""
+        import kaleido
+
+        if not self._open:
+            raise ExportError("Exporter is not started: use `with Exporter() as ex:`")
+        server = kaleido._global_server  # noqa: SLF001
+        box: dict = {}
+
+        def call():
+            try:
+                box["bytes"] = kaleido.calc_fig_sync(
+                    fig, opts={"format": fmt, "width": width, "height": height, "scale": scale})
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                box["error"] = exc
+
+        with _render_lock:
+            worker = threading.Thread(target=call, name="traffickstats-export", daemon=True)
+            worker.start()
+            deadline = time.monotonic() + self.timeout + 15
+            while worker.is_alive():
+                worker.join(0.05)
+                thread = getattr(server, "_thread", None)
+                if worker.is_alive() and thread is not None and not thread.is_alive():
+                    raise ExportError(f"{what}: the Chromium export server stopped "
+                                      "(browser crashed or could not start)")
+                if worker.is_alive() and time.monotonic() > deadline:
+                    raise ExportError(f"{what}: no image after {self.timeout:.0f} s")
+        if "error" in box:
+            exc = box["error"]
+            raise ExportError(f"{what}: {type(exc).__name__}: {exc}") from exc
+        data = box.get("bytes")
+        if not data:
+            raise ExportError(f"{what}: the browser returned an empty image")
+        return data
+
+    def image(self, fig, format: str = "png", width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT,
+              scale: float = 1) -> bytes:
+        """The image of ``fig`` (a Figure or its dict) as bytes."""
+        fmt = _check_format(format)
+        return self._render(_figure_dict(fig), fmt, width, height, scale, what=f"{fmt} image")
+
+    def write(self, fig, path, format: str | None = None, width: int = SLIDE_WIDTH,
+              height: int = SLIDE_HEIGHT, scale: float = 1) -> Path:
+        """Render ``fig`` and write it atomically to ``path`` (format from the suffix if not given)."""
+        from ..reports.atomic import write_bytes
+
+        path = Path(path)
+        fmt = _check_format(format or path.suffix.lstrip(".") or "png")
+        t0 = time.perf_counter()
+        data = self._render(_figure_dict(fig), fmt, width, height, scale, what=str(path))
+        write_bytes(path, data)
+        self.timings.append((path, time.perf_counter() - t0))
+        return path
+
+
+# --- many charts --------------------------------------------------------------------------
+
+def _check_format(fmt: str) -> str:
+    fmt = str(fmt).lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"unsupported static format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _figure_dict(fig) -> dict:
+    """The figure as plotly.js receives it; right-to-left figures get their text isolated."""
+    if hasattr(fig, "to_dict"):
+        fig = fig.to_dict()
+    if not isinstance(fig, Mapping) or "data" not in fig:
+        raise ExportError(f"not a plotly figure (got {type(fig).__name__}): "
+                          "pass a plotly.graph_objects.Figure or its dict")
+    fig = dict(fig)
+    return bidi_isolate(fig) if _is_rtl(fig) else fig
+
+
+def output_name(name) -> str:
+    """A file-name stem for a chart name: refuses paths ("../x", "a/b"), replaces other
+    characters outside ``[A-Za-z0-9._-]`` with ``_``."""
+    text = str(name) if name is not None else ""
+    if not text.strip():
+        raise ExportError("a chart name is empty: give every chart a name for its files")
+    if "/" in text or "\\" in text or "\x00" in text or ".." in text:
+        raise ExportError(f"chart name {text!r} refused: a name must not contain '/', '\\' or '..' "
+                          "(files are written only inside the output folder)")
+    stem = _SAFE.sub("_", text).strip("._") or "chart"
+    return stem[:_MAX_NAME]
+
+
+def _named(figures) -> list[tuple[str, object]]:
+    items = list(figures.items()) if isinstance(figures, Mapping) else list(figures)
+    out, seen = [], set()
+    for i, item in enumerate(items):
+        try:
+            name, fig = item
+        except (TypeError, ValueError):
+            raise ExportError(f"figure #{i + 1}: expected (name, figure) pairs or a dict "
+                              f"{{name: figure}}, got {type(item).__name__}") from None
+        stem = output_name(name)
+        base, n = stem, 2
+        while stem.lower() in seen:  # two charts with the same title: keep both
+            stem, n = f"{base}-{n}", n + 1
+        seen.add(stem.lower())
+        out.append((stem, fig))
+    return out
+
+
+def _check_sizes(sizes) -> list[tuple[str, int, int, float]]:
+    checked = []
+    for s in sizes:
+        try:
+            name, width, height, scale = s
+        except (TypeError, ValueError):
+            raise ExportError(f"size {s!r}: expected (name, width, height, scale)") from None
+        if not (int(width) > 0 and int(height) > 0 and float(scale) > 0):
+            raise ExportError(f"size {s!r}: width, height and scale must be positive")
+        checked.append((output_name(name), int(width), int(height), float(scale)))
+    if not checked:
+        raise ExportError("no image size given")
+    return checked
+
+
+def _joining_exporter() -> Exporter | None:
+    """An Exporter with the settings of the server already open in this process, if any."""
+    with _server_lock:
+        if not _server_users or _server_config is None:
+            return None
+        browser, timeout, options = _server_config
+        return Exporter(browser, timeout=timeout, **dict(options))
+
+
+def export_figures(figures: Iterable[tuple[str, object]] | Mapping[str, object], out_dir,
+                   formats=("png", "svg", "pdf"), sizes=SIZES, *,
+                   exporter: Exporter | None = None) -> list[Path]:
+    """Write every chart as ``out_dir/<name>.<fmt>`` (plus ``<name>-<size>.png`` for extra
+    sizes) through ONE browser; return the files written, in order.
+
+    ``figures``: ``{name: figure}`` or ``[(name, figure), ...]``; names become file names
+    (see :func:`output_name`). ``exporter``: a started :class:`Exporter` to use; by default
+    the one already open in this process (``with Exporter(): ...`` around a whole run), else
+    a new one for this call.
+    Raises ExportError before starting a browser for bad names / formats / sizes, and when
+    Chromium is missing. A chart that fails to render does not stop the others: the error
+    raised at the end lists the failures, and its ``written`` attribute the files written.
+    """
+    fmts = list(dict.fromkeys(_check_format(f) for f in formats))
+    size_list = _check_sizes(sizes)
+    named = _named(figures)
+    out = Path(out_dir)
+    if not named or not fmts:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+
+    jobs = []  # (path, figure, format, width, height, scale)
+    for stem, fig in named:
+        first = size_list[0]
+        for fmt in fmts:
+            if fmt in RASTER:
+                for i, (size, width, height, scale) in enumerate(size_list):
+                    suffix = "" if i == 0 else f"-{size}"
+                    jobs.append((out / f"{stem}{suffix}.{fmt}", stem, fig, fmt, width, height, scale))
+            else:
+                jobs.append((out / f"{stem}.{fmt}", stem, fig, fmt, first[1], first[2], 1))
+
+    written, failed = [], []
+    own = exporter is None
+    ex = exporter or _joining_exporter() or Exporter()
+    if own:
+        ex.start()
+    try:
+        dicts: dict[str, dict] = {}
+        for path, stem, fig, fmt, width, height, scale in jobs:
+            try:
+                if stem not in dicts:
+                    dicts[stem] = _figure_dict(fig)
+                written.append(ex.write(dicts[stem], path, fmt, width, height, scale))
+            except ExportError as exc:
+                failed.append(f"{path.name}: {exc}")
+    finally:
+        if own:
+            ex.close()
+    if failed:
+        err = ExportError(f"{len(failed)} of {len(jobs)} image(s) failed: " + "; ".join(failed[:5])
+                          + (" ..." if len(failed) > 5 else ""))
+        err.written = written
+        raise err
+    return written

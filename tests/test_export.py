@@ -1,0 +1,311 @@
+"""Static export: 20 charts through ONE Chromium, slide-sized PNG / SVG / PDF, atomic files,
+safe names, offline rendering, right-to-left Arabic and a clear error without Chromium.
+
+Charts are built from the bundled reference data; the map and the Arabic bar use GENERATED
+counts (made-up values, source "generated_export_test") because the bundled data has no
+detected-victims row for each participant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socketserver
+import struct
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from traffickstats import charts
+from traffickstats.charts import export
+from traffickstats.charts.export import Exporter, bidi_isolate, export_figures, output_name
+from traffickstats.errors import ExportError
+from traffickstats.reference import observations
+
+PARTICIPANTS = ["TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE"]
+#: Hosts a chart page would reach if it used kaleido's defaults (CDN plotly.js, MathJax, maps).
+CONTENT_HOSTS = ("plot.ly", "cdnjs", "mathjax", "jsdelivr", "unpkg", "fonts.g")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the PNG signature and IHDR chunk (no image library needed)."""
+    head = Path(path).read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", path
+    return struct.unpack(">II", head[16:24])
+
+
+def generated_counts(values=None):
+    """GENERATED: one detected-victims count per participant, 2022 (values are made up)."""
+    values = values or [100 * (i + 1) for i in range(len(PARTICIPANTS))]
+    return pd.DataFrame({
+        "indicator": "trafficking_victims_detected", "measure": "detected_count", "basis": None,
+        "geo": PARTICIPANTS, "geo_scheme": "iso3", "citizenship": None,
+        "period_start": pd.array([2022] * 9, dtype="Int64"), "period_end": pd.array([2022] * 9, dtype="Int64"),
+        "period_kind": "annual", "sex": "total", "age": "total", "form": "total",
+        "value": [float(v) for v in values], "unit": "persons", "lower": float("nan"), "upper": float("nan"),
+        "censored": False, "evidence": "primary", "source_id": "generated_export_test", "fact_id": None,
+        "note": None,
+    })
+
+
+def generated_source():
+    """GENERATED: the Source record of the generated rows."""
+    return pd.DataFrame([{
+        "source_id": "generated_export_test", "publisher": "Test fixture", "publisher_fr": "Jeu d'essai",
+        "title": "Generated test source (not real data)", "title_fr": "Source d'essai générée (données fictives)",
+        "year": 2024, "url": None, "location": None, "reported_by": None, "terms": None, "evidence": "primary",
+    }])
+
+
+def twenty_charts() -> dict:
+    obs = observations()
+
+    def facts(*ids, **eq):
+        out = obs[obs["fact_id"].isin(ids)]
+        for col, v in eq.items():
+            out = out[out[col] == v]
+        assert len(out), ids
+        return out
+
+    figs = {}
+    for lang in ("fr", "en", "ar"):
+        figs[f"headline-{lang}"] = charts.headline(facts("ILO12-01"), lang)
+        figs[f"regions-{lang}"] = charts.ranked_bar(facts(*[f"ILO12-{i}" for i in range(20, 26)]), lang)
+        figs[f"shares-{lang}"] = charts.stacked_shares(
+            facts("ILO12-10", "ILO12-11", "ILO12-12", measure="share"), lang)
+        figs[f"tunisia-{lang}"] = charts.time_series(facts("TUN-01"), lang)
+        figs[f"map-{lang}"] = charts.choropleth(generated_counts(), lang, catalog=generated_source())
+        figs[f"compare-{lang}"] = charts.side_by_side(facts("ILO12-01", "TUN-05"), lang)
+    figs["profits-fr"] = charts.ranked_bar(facts("ILO14-08", "ILO14-09"), "fr")
+    figs["profits-en"] = charts.ranked_bar(facts("ILO14-08", "ILO14-09"), "en")
+    assert len(figs) == 20
+    return figs
+
+
+# --- a recording proxy: every request the export browser makes arrives here -------------------
+
+class _Recorder(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline().decode("latin-1").strip()
+        self.server.seen.append(line)
+        self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Recorder)
+    server.daemon_threads = True
+    server.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def ex(chromium, proxy):
+    """One export server for the whole module, its traffic going to the recording proxy."""
+    with Exporter(chromium, proxy_server=f"http://127.0.0.1:{proxy.server_address[1]}") as exporter:
+        yield exporter
+
+
+@pytest.fixture(scope="module")
+def exported(ex, tmp_path_factory):
+    import kaleido
+
+    out = tmp_path_factory.mktemp("export")
+    starts = []
+    original = kaleido.start_sync_server
+    kaleido.start_sync_server = lambda *a, **k: (starts.append(1), original(*a, **k))
+    try:
+        figs = twenty_charts()
+        before = len(ex.timings)
+        t0 = time.perf_counter()
+        paths = export_figures(figs, out, formats=["png"], sizes=export.SIZES[:1])  # joins `ex`
+        seconds = time.perf_counter() - t0
+        timings = ex.timings[before:]
+        # every format and size, for three of them (a map, an Arabic chart, a headline)
+        full = {k: figs[k] for k in ("headline-fr", "map-fr", "regions-ar")}
+        full_paths = export_figures(full, out / "full", exporter=ex)
+    finally:
+        kaleido.start_sync_server = original
+    return {"figs": figs, "paths": paths, "out": out, "seconds": seconds, "starts": starts,
+            "timings": timings, "full": full, "full_paths": full_paths}
+
+
+# --- many charts, one browser -------------------------------------------------------------------
+
+def test_twenty_charts_in_one_server_session(exported, ex):
+    assert exported["starts"] == []  # no new browser: every image went through the open server
+    per_chart = exported["seconds"] / 20
+    print(f"\nexport: 20 charts (PNG 1920x1080) in {exported['seconds']:.1f} s = {per_chart:.2f} s per "
+          f"chart through one server (started once in {ex.startup_seconds:.1f} s)")
+    for path, s in exported["timings"]:
+        print(f"  {path.name:28} {s:.3f} s")
+    assert len(exported["paths"]) == 20 and all(p.is_file() for p in exported["paths"])
+    for name in exported["figs"]:
+        assert png_size(exported["out"] / f"{name}.png") == (1920, 1080)
+    # warm images: well below a cold browser start (~2.5 s each); generous for a busy machine
+    assert per_chart < 1.5
+
+
+def test_png_sizes_svg_and_pdf(exported):
+    out = exported["out"] / "full"
+    assert len(exported["full_paths"]) == 3 * 4
+    for name in exported["full"]:
+        assert png_size(out / f"{name}.png") == (1920, 1080)
+        assert png_size(out / f"{name}-slide2x.png") == (3840, 2160)
+        root = ET.parse(out / f"{name}.svg").getroot()
+        assert root.tag.endswith("svg") and root.get("width") == "1920" and root.get("height") == "1080"
+        assert (out / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    # nothing but the finished files: no temporary names left behind
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in exported["full_paths"])
+
+
+def test_pack_calling_convention(ex, tmp_path):
+    """``reports.figures.export`` passes ``{stem: Figure}``, a folder and ``["png", "svg"]``."""
+    from traffickstats.reports import figures
+
+    fig = charts.headline(observations(fact="ILO12-01"), "fr")
+    written = figures.export({"country_brief-TUN-chart1": fig.to_dict()}, tmp_path, ["png", "svg"])
+    assert [p.name for p in written] == ["country_brief-TUN-chart1.png", "country_brief-TUN-chart1.svg"]
+
+
+def test_nothing_is_fetched_from_the_network(exported, proxy, chromium):
+    """All charts (maps included) were rendered through the recording proxy: no request for
+    plotly.js, MathJax or map data. kaleido's default page, through the same proxy, does ask
+    (so the check can fail); Chromium's own update / time pings are not chart content."""
+    content = [r for r in proxy.seen if any(h in r for h in CONTENT_HOSTS)]
+    assert content == [], content
+    import kaleido
+
+    fig = exported["figs"]["map-fr"]
+    proxy.seen.clear()
+    opts = {"format": "png", "width": 400, "height": 300}
+    kopts = {"path": chromium, "proxy_server": f"http://127.0.0.1:{proxy.server_address[1]}"}
+    with pytest.raises(Exception, match="topojson"):  # its own browser, kaleido's default page
+        asyncio.run(kaleido.calc_fig(fig, opts, kopts=kopts))
+    assert any("cdnjs.cloudflare.com" in r for r in proxy.seen), proxy.seen  # MathJax from a CDN
+    assert any("cdn.plot.ly" in r for r in proxy.seen), proxy.seen  # the world map from a CDN
+
+
+# --- Arabic ---------------------------------------------------------------------------------------
+
+def test_arabic_chart_exports_right_to_left(ex, tmp_path, chromium):
+    from playwright.sync_api import sync_playwright
+
+    fig = charts.headline(observations(fact="ILO12-01"), "ar")
+    written = export_figures({"headline-ar": fig}, tmp_path, ["png", "svg"], exporter=ex)
+    assert [p.name for p in written] == ["headline-ar.png", "headline-ar-slide2x.png", "headline-ar.svg"]
+    png, svg = written[0], written[2]
+    assert png_size(png) == (1920, 1080)
+    text = svg.read_text(encoding="utf-8")
+    assert "Noto Sans Arabic" in text and "مليون" in text
+    # Measure where Chromium lays out each character of "20.9 مليون" in the exported SVG:
+    # right to left, the number (read first) stands to the right of the word.
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium)
+        page = browser.new_page()
+        page.goto(svg.as_uri())
+        xs = page.evaluate("""() => {
+            const t = [...document.querySelectorAll('text')].find(e => e.textContent.includes('مليون'));
+            const s = t.textContent, out = {};
+            for (let i = 0; i < s.length; i++) out[s[i]] = t.getStartPositionOfChar(i).x;
+            return out; }""")
+        browser.close()
+    assert xs["2"] > xs["م"], xs
+
+
+def test_bidi_isolate_wraps_arabic_lines_only():
+    fig = {"data": [{"type": "bar", "text": ["20.9 مليون", "12"], "locations": ["TUN"]}],
+           "layout": {"title": {"text": "<b>عنوان</b><br>Source: ILO"}, "meta": {"traffickstats": {"alt": "نص"}}}}
+    out = bidi_isolate(fig)
+    assert out["data"][0]["text"] == ["\u206720.9 مليون\u2069", "12"]
+    assert out["layout"]["title"]["text"] == "\u2067<b>عنوان</b>\u2069<br>Source: ILO"
+    assert out["layout"]["meta"] == fig["layout"]["meta"]  # metadata keeps plain text
+    assert bidi_isolate(out) == out  # never wrapped twice
+
+
+# --- files: atomic, safe names ----------------------------------------------------------------------
+
+def test_write_is_atomic(ex, tmp_path, monkeypatch):
+    fig = charts.headline(observations(fact="ILO12-01"), "en")
+    target = tmp_path / "chart.png"
+    target.write_bytes(b"previous good image")
+    renames = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (renames.append((Path(src), Path(dst))),
+                                                         real_replace(src, dst))[1])
+    ex.write(fig, target)
+    [(src, dst)] = renames
+    assert dst == target and src.parent == target.parent and src.name.startswith(".chart.png.")
+    assert png_size(target) == (1920, 1080) and not src.exists()
+
+    # a render that fails leaves the previous file in place and no temporary file behind
+    import kaleido
+
+    def broken(*a, **k):
+        raise RuntimeError("renderer crashed")
+
+    target.write_bytes(b"previous good image")
+    monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
+    with pytest.raises(ExportError, match="renderer crashed"):
+        ex.write(fig, target)
+    assert target.read_bytes() == b"previous good image"
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+
+def test_file_names_are_sanitised_and_traversal_refused(tmp_path):
+    for bad in ("../x", "a/b", "..", "a\\b", "", "   "):
+        with pytest.raises(ExportError):
+            export_figures({bad: {"data": []}}, tmp_path, ["png"])
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+    assert output_name("Victimes détectées (2022)") == "Victimes_d_tect_es_2022"
+    assert output_name("country_brief-TUN-chart1") == "country_brief-TUN-chart1"
+    assert export._named([("chart", 1), ("chart", 2)]) == [("chart", 1), ("chart-2", 2)]
+    with pytest.raises(ExportError, match="format"):
+        export_figures({"x": {"data": []}}, tmp_path, ["gif"])
+
+
+def test_exporter_refuses_other_settings_while_open(ex):
+    with pytest.raises(ExportError, match="already open"):
+        Exporter(ex.browser_path, timeout=5).start()
+
+
+# --- no Chromium -------------------------------------------------------------------------------------
+
+def test_missing_chromium_names_the_debian_package(tmp_path):
+    script = textwrap.dedent("""
+        import json, sys
+        from traffickstats.charts.export import export_figures
+        from traffickstats.errors import ExportError
+        try:
+            export_figures({"x": {"data": [], "layout": {}}}, sys.argv[1], ["png"])
+        except ExportError as exc:
+            print(json.dumps(str(exc)))
+    """)
+    bin_dir = Path(sys.executable).parent
+    cases = {
+        "BROWSER_PATH to a missing file": ({"BROWSER_PATH": str(tmp_path / "no-such-chromium"),
+                                            "PATH": os.environ.get("PATH", "")}, "not an executable file"),
+        "no chromium on PATH": ({"PATH": str(bin_dir)}, "none was found on PATH"),  # venv bin only
+        # an executable that is not a browser: the server dies, and we say so instead of hanging
+        "not a browser": ({"BROWSER_PATH": "/bin/true", "PATH": os.environ.get("PATH", "")}, "did not render"),
+    }
+    for label, (env_extra, expected) in cases.items():
+        env = {k: v for k, v in os.environ.items() if k not in ("BROWSER_PATH", "PATH")}
+        env.update(env_extra)
+        res = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out")], env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+        message = json.loads(res.stdout.strip().splitlines()[-1])
+        assert "apt-get install chromium" in message and expected in message, (label, message)
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
