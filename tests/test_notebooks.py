@@ -52,7 +52,8 @@ def test_every_notebook_renders_in_french_from_bundled_data(tmp_path, chromium):
     assert "Tunisie" in brief
     if "Plotly.newPlot" in brief:  # charts present: plotly.js from the one shared asset
         assert re.findall(r"<script[^>]*src=\"([^\"]+)\"", brief) == [
-            f"../assets/plotly-{pack.assets.plotly_version()}.min.js"]
+            f"../assets/plotly-{pack.assets.plotly_version()}.min.js",
+            "../assets/topojson/world_110m.js"]
     # budget: the 24-report pack must stay <= 15 MB; these 4 reports share the one plotly.js
     html_bytes = sum((tmp_path / r["output"]).stat().st_size for r in manifest["reports"])
     assets_bytes = sum(p.stat().st_size for p in (tmp_path / "assets").rglob("*") if p.is_file())
