@@ -150,7 +150,7 @@ def test_ranked_bar_shows_censored_cells_as_ranges():
     fig = charts.ranked_bar(obs, "fr", catalog=generated_source())
     ranges = [t for t in fig.data if t.base is not None]
     assert len(ranges) == 1 and list(ranges[0].base) == [1.0] and list(ranges[0].x) == [3.0]
-    assert ranges[0].text == ("de 1 à 4",)
+    assert ranges[0].text == ("moins de 5",)  # a small count reads as published, never "1 to 4"
     assert ranges[0].marker.pattern.shape == "/"  # not colour alone
     assert list(fig.data[0].x) == [12.0, 7.0]  # known values ranked, the censored one after
     assert any("intervalle" in n for n in meta(fig)["notes"])

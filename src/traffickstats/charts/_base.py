@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import IncomparableError, TraffickstatsError
-from ..formatting import format_range, format_value, plotly_separators
+from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
 from ..schema import COLUMNS
 from .style import MUTED, TEMPLATE_NAME, register
@@ -135,11 +135,14 @@ def period_label(row, lang: str) -> str:
 
 
 def value_label(row, lang: str) -> str:
-    """The figure as the chart writes it: the value, or the published range of a censored cell."""
-    if row["censored"] or pd.isna(row["value"]):
-        if pd.notna(row["lower"]) and pd.notna(row["upper"]):
-            return format_range(row["lower"], row["upper"], lang, unit=row["unit"])
-    return format_value(row["value"], row["unit"], lang)
+    """The figure as the chart writes it: the value; a small count as "moins de 5"; a cell
+    hidden to protect another as "masqué"; another published range as a range.
+
+    One rule for charts, tables and static exports: :func:`traffickstats.disclosure.display_value`.
+    """
+    from ..disclosure import display_value
+
+    return display_value(row, lang)
 
 
 def series_label(row, lang: str) -> str:
