@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from ..errors import TraffickstatsError
 from ..i18n import _, text_direction
+from .bidi import bidi_isolate, is_rtl
 from .config import figure_config
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -53,6 +54,8 @@ def chart_div(fig: go.Figure, lang: str | None = None) -> str:
     """The plotly div + inline ``Plotly.newPlot`` call, without plotly.js itself."""
     m = meta(fig)
     height = fig.layout.height or 520
+    if is_rtl(fig.to_dict()):  # Arabic lines mixing numbers/Latin read right to left
+        fig = go.Figure(bidi_isolate(fig.to_dict()), skip_invalid=True)
     out = fig.to_html(
         full_html=False, include_plotlyjs=False, include_mathjax=False,
         config=figure_config(lang or m["lang"], m["name"]),

@@ -55,6 +55,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import ExportError
+from .bidi import bidi_isolate, is_rtl
 from .style import SLIDE_HEIGHT, SLIDE_WIDTH
 
 __all__ = ["DEBIAN_PACKAGE", "FORMATS", "SIZES", "Exporter", "bidi_isolate", "export_figures",
@@ -80,13 +81,6 @@ SIZES: tuple[tuple[str, int, int, float], ...] = (
 )
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-# Arabic letters (Arabic, Supplement, Extended-A, presentation forms): strong right-to-left.
-_ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_BR = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
-RLI, PDI = "\u2067", "\u2069"
-_BIDI_CONTROLS = ("\u2066", "\u2067", "\u2068", "\u202a", "\u202b", "\u202d", "\u202e")
-#: Subtrees that hold data or metadata, not text drawn on the chart.
-_NOT_DRAWN = {"meta", "customdata", "ids", "locations", "uid", "template"}
 _MAX_NAME = 120
 
 # kaleido's sync server is a process-wide singleton: nested Exporters share it.
@@ -138,41 +132,6 @@ def _page_generator(folder: Path):
     topo = folder / f"{TOPOJSON_NAME}.js"
     topo.write_text(topojson_script(), encoding="utf-8")
     return PageGenerator(plotly=plotly_js.as_uri(), mathjax=False, others=[topo.as_uri()])
-
-
-# --- right-to-left text -----------------------------------------------------------------
-
-def _isolate_line(line: str) -> str:
-    if not _ARABIC.search(line) or line.startswith(_BIDI_CONTROLS):
-        return line
-    return f"{RLI}{line}{PDI}"
-
-
-def _isolate_text(text: str) -> str:
-    parts = _BR.split(text)  # line breaks stay outside the isolates: plotly starts a new line there
-    return "".join(p if _BR.fullmatch(p) else _isolate_line(p) for p in parts)
-
-
-def bidi_isolate(obj):
-    """A copy of a figure dict (or any JSON-like value) in which every drawn line of text
-    containing Arabic is wrapped in RLI ... PDI, so it is laid out right to left.
-
-    Metadata, custom data and location codes are left untouched; lines already starting
-    with a bidi control are not wrapped twice.
-    """
-    if isinstance(obj, str):
-        return _isolate_text(obj) if _ARABIC.search(obj) else obj
-    if isinstance(obj, Mapping):
-        return {k: (v if k in _NOT_DRAWN else bidi_isolate(v)) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [bidi_isolate(v) for v in obj]
-    return obj
-
-
-def _is_rtl(fig: dict) -> bool:
-    meta = (fig.get("layout") or {}).get("meta")
-    ts = meta.get("traffickstats") if isinstance(meta, Mapping) else None
-    return isinstance(ts, Mapping) and (ts.get("dir") == "rtl" or ts.get("lang") == "ar")
 
 
 class Exporter:
@@ -336,7 +295,7 @@ def _figure_dict(fig) -> dict:
         raise ExportError(f"not a plotly figure (got {type(fig).__name__}): "
                           "pass a plotly.graph_objects.Figure or its dict")
     fig = dict(fig)
-    return bidi_isolate(fig) if _is_rtl(fig) else fig
+    return bidi_isolate(fig) if is_rtl(fig) else fig
 
 
 def output_name(name) -> str:

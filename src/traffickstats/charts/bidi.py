@@ -1,0 +1,55 @@
+"""Right-to-left text in plotly figures (Arabic).
+
+plotly.js lays every text out left to right, so a line mixing Arabic with numbers or Latin
+("20.9 مليون") comes out in the wrong order in the browser and in static images. Wrapping each
+drawn line that contains Arabic in the Unicode isolates RLI ... PDI makes it a right-to-left
+run. Used by the HTML chart block and by static export.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# Arabic letters (Arabic, Supplement, Extended-A, presentation forms): strong right-to-left.
+_ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_BR = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
+RLI, PDI = "\u2067", "\u2069"
+_BIDI_CONTROLS = ("\u2066", "\u2067", "\u2068", "\u202a", "\u202b", "\u202d", "\u202e")
+#: Subtrees that hold data or metadata, not text drawn on the chart.
+_NOT_DRAWN = {"meta", "customdata", "ids", "locations", "uid", "template"}
+
+
+
+def _isolate_line(line: str) -> str:
+    if not _ARABIC.search(line) or line.startswith(_BIDI_CONTROLS):
+        return line
+    return f"{RLI}{line}{PDI}"
+
+
+def _isolate_text(text: str) -> str:
+    parts = _BR.split(text)  # line breaks stay outside the isolates: plotly starts a new line there
+    return "".join(p if _BR.fullmatch(p) else _isolate_line(p) for p in parts)
+
+
+def bidi_isolate(obj):
+    """A copy of a figure dict (or any JSON-like value) in which every drawn line of text
+    containing Arabic is wrapped in RLI ... PDI, so it is laid out right to left.
+
+    Metadata, custom data and location codes are left untouched; lines already starting
+    with a bidi control are not wrapped twice.
+    """
+    if isinstance(obj, str):
+        return _isolate_text(obj) if _ARABIC.search(obj) else obj
+    if isinstance(obj, Mapping):
+        return {k: (v if k in _NOT_DRAWN else bidi_isolate(v)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [bidi_isolate(v) for v in obj]
+    return obj
+
+
+def is_rtl(fig: dict) -> bool:
+    """True for a figure made for an Arabic (right-to-left) report."""
+    meta = (fig.get("layout") or {}).get("meta")
+    ts = meta.get("traffickstats") if isinstance(meta, Mapping) else None
+    return isinstance(ts, Mapping) and (ts.get("dir") == "rtl" or ts.get("lang") == "ar")
