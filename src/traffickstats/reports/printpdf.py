@@ -7,38 +7,22 @@ component updates and sync are disabled and the page loads its scripts from loca
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from ..charts.export import find_chromium
 from ..errors import ExportError
 from . import atomic
-
-DEBIAN_PACKAGE = "chromium"
-
-
-def find_chromium() -> str | None:
-    """``$TRAFFICKSTATS_CHROMIUM``, else ``chromium`` / ``chromium-browser`` on PATH."""
-    env = os.environ.get("TRAFFICKSTATS_CHROMIUM")
-    if env:
-        return env if Path(env).is_file() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def print_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None, timeout: float = 120) -> Path:
     """Write ``pdf_path`` (atomically) from the HTML file ``html_path``; return it.
 
     Raises ExportError when Chromium is missing (naming the Debian package) or fails.
     """
-    browser = chromium or find_chromium()
-    if browser is None:
-        raise ExportError(
-            f"cannot print {Path(html_path).name} to PDF: Chromium not found "
-            f"(install the Debian package `{DEBIAN_PACKAGE}`: apt-get install {DEBIAN_PACKAGE}, "
-            "or set TRAFFICKSTATS_CHROMIUM); the HTML report is unaffected"
-        )
+    # one rule for every browser use: the given path, else $BROWSER_PATH, else PATH
+    # (ExportError naming the Debian package when there is none)
+    browser = find_chromium(chromium)
     html_path = Path(html_path).resolve()
     with tempfile.TemporaryDirectory(prefix="ts-chromium-") as profile, atomic.replacing(Path(pdf_path)) as tmp:
         cmd = [
