@@ -80,7 +80,7 @@ def write_assets(dest_dir) -> dict[str, Path]:
     page's ``<script src>`` uses. Files are written to a temporary name then renamed, so a
     page never loads half a file; an identical existing file is left alone.
     """
-    from ..reports import atomic  # unique temporary names: parallel writers never collide
+    from .. import atomic  # unique temporary names: parallel writers never collide
 
     dest = Path(dest_dir)
     plotly_dest = dest / plotly_js_name()

@@ -267,7 +267,7 @@ class Exporter:
     def write(self, fig, path, format: str | None = None, width: int = SLIDE_WIDTH,
               height: int = SLIDE_HEIGHT, scale: float = 1) -> Path:
         """Render ``fig`` and write it atomically to ``path`` (format from the suffix if not given)."""
-        from ..reports.atomic import write_bytes
+        from ..atomic import write_bytes
 
         path = Path(path)
         fmt = _check_format(format or path.suffix.lstrip(".") or "png")

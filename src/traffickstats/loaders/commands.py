@@ -11,27 +11,19 @@ whenever the file was read, even with rejects; a file that cannot be read raises
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .. import atomic
 
 __all__ = ["validate", "fetch", "write_rejects"]
 
 
 def write_rejects(rejects, path) -> Path:
     """Write the rejects table as UTF-8 CSV atomically (temp file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            rejects.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic.replacing(Path(path)) as tmp:
+        rejects.to_csv(tmp, index=False, encoding="utf-8")
+    return Path(path)
 
 
 def _print_summary(summary: dict) -> None:

@@ -25,6 +25,7 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import atomic
 from ..errors import DataFileError, ParameterError
 
 __all__ = ["DATASETS", "cache_dir", "cached_dataset", "cache_record", "fetch_dataset", "TIMEOUT"]
@@ -99,14 +100,7 @@ def cached_dataset(name: str) -> Path | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, data)
 
 
 def _download(url: str, dest: Path, timeout: float) -> tuple[str, int]:

@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 
 from .. import assets as _assets
-from . import atomic
+from .. import atomic
 
 #: Relative paths of the shared files inside an assets folder.
 TOPOJSON_REL = f"topojson/{_assets.TOPOJSON_NAME}.js"

@@ -75,6 +75,32 @@ def note(text: str) -> None:
     show_html(f'<p class="ts-note">{esc(text)}</p>', plain=text)
 
 
+def subsection(heading: str) -> None:
+    """An <h3> heading inside a section."""
+    show_html(f"<h3>{esc(heading)}</h3>", plain=heading)
+
+
+def bullets(items) -> None:
+    """An escaped bullet list (empty items are left out)."""
+    items = [i for i in items if i]
+    if items:
+        show_html("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>", plain="\n".join(items))
+
+
+def rows_table(columns, rows, *, numeric=(), caption: str | None = None) -> None:
+    """An escaped HTML table of ready-formatted cells; ``numeric``: column indexes aligned as numbers."""
+    if not rows:
+        return
+    head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="ts-num">{esc(str(v))}</td>' if i in numeric else f"<td>{esc(str(v))}</td>"
+                         for i, v in enumerate(row)) + "</tr>" for row in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    plain = "\n".join(" | ".join(map(str, r)) for r in [list(columns)] + [list(r) for r in rows])
+    show_html(f'<table class="ts-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>',
+              plain=plain)
+
+
 # --- names and numbers --------------------------------------------------------------------
 
 def country_name(iso3: str, lang: str) -> str:
@@ -125,6 +151,25 @@ def format_value(row: pd.Series, lang: str) -> str:
     if has(lo) and has(hi) and not bool(row.get("censored", False)):
         text += f" ({format_number(lo, lang)}–{format_number(hi, lang)})"
     return text
+
+
+def period_text(row: pd.Series, lang: str) -> str:
+    """The period as the charts write it ("2017-2019", "à un moment donné (2021)")."""
+    from ..charts._base import period_label
+
+    return period_label(row, lang)
+
+
+def source_text(source_id: str, lang: str) -> str:
+    """One source cited in ``lang`` (English citation in Arabic, as the chart footnotes do)."""
+    from ..charts._base import source_citation
+
+    return source_citation(source_id, lang, catalog=loaded_sources())
+
+
+def has_text(key: str, lang: str) -> bool:
+    """Whether a report text exists for ``key`` (optional paragraphs)."""
+    return texts.text(key, lang) != key
 
 
 def format_period(start: Any, end: Any) -> str:
@@ -179,6 +224,8 @@ def _empty() -> pd.DataFrame:
 #: Source records of the datasets loaded by ``observations()`` in this kernel: footnotes and
 #: charts cite them beside the bundled catalogue (one notebook runs per kernel).
 _LOADED_SOURCES: list[dict] = []
+#: Which parameter (glotip, ctdc, gsi) loaded which source id, in this kernel.
+DATASETS: dict[str, str] = {}
 
 
 def loaded_sources() -> list[dict] | None:
@@ -198,11 +245,11 @@ def observations(*, lang: str = "fr", glotip: str = "", ctdc: str = "", gsi: str
         gap(t("gap.no_reference", lang))
     else:
         frames.append(reference.observations())
-    paths = [p for p in (glotip, ctdc, gsi) if p]
-    if paths:
+    given = {name: p for name, p in (("glotip", glotip), ("ctdc", ctdc), ("gsi", gsi)) if p}
+    if given:
         loaders = _optional("loaders")
         load = getattr(loaders, "load", None) if loaders is not None else None
-        for path in paths:
+        for name, path in given.items():
             if load is None:
                 gap(t("gap.loader_missing", lang, path=path))
                 continue
@@ -210,6 +257,7 @@ def observations(*, lang: str = "fr", glotip: str = "", ctdc: str = "", gsi: str
             frames.append(result.observations)
             if getattr(result, "source", None):
                 _LOADED_SOURCES.append(dict(result.source))
+                DATASETS[name] = dict(result.source)["source_id"]
             if getattr(result, "rejected", 0):
                 note(t("gap.rejects", lang, count=result.rejected))
     frames = [f for f in frames if f is not None and len(f)]
@@ -304,5 +352,7 @@ def sources(obs: pd.DataFrame, lang: str) -> None:
 def report_title(notebook: str, lang: str, **params) -> str:
     """The human title of a report (used as page <h1> and in the pack's index)."""
     country = params.get("country") or ""
-    place = country_name(country, lang) if country else str(params.get("region") or "")
+    region = str(params.get("region") or "")
+    place = country_name(country, lang) if country else (
+        t(f"region.{region}", lang) if region and has_text(f"region.{region}", lang) else region)
     return t(f"report.{notebook}", lang, country=place, place=place)

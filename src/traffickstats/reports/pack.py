@@ -40,7 +40,8 @@ from pathlib import Path
 from .. import __version__
 from ..errors import TraffickstatsError
 from ..paths import data_dir
-from . import assets, atomic, figures, index
+from .. import atomic
+from . import assets, figures, index
 from .briefing import PARTICIPANTS, report_title
 
 FORMATS = ("html", "png", "svg", "pdf")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..charts.export import find_chromium
 from ..errors import ExportError
-from . import atomic
+from .. import atomic
 
 def print_pdf(html_path: Path, pdf_path: Path, *, chromium: str | None = None, timeout: float = 120) -> Path:
     """Write ``pdf_path`` (atomically) from the HTML file ``html_path``; return it.

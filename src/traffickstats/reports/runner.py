@@ -19,7 +19,8 @@ from typing import Any
 
 from ..errors import ParameterError, TraffickstatsError  # noqa: F401 - ParameterError re-exported
 from ..paths import notebooks_dir
-from . import assets, atomic, html, parameters
+from .. import atomic
+from . import assets, html, parameters
 
 NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 
