@@ -32,7 +32,7 @@ Why it is built this way:
   wrapped in Unicode isolates RLI ... PDI (:func:`bidi_isolate`), which makes each line a
   right-to-left paragraph. Arabic charts are also mirrored by ``charts.style.apply_direction``.
 - **Atomic files.** Each image is rendered to bytes, written to a temporary name in the
-  target folder and renamed (``reports.atomic``): an interrupted export never leaves half a
+  target folder and renamed (``traffickstats.atomic``): an interrupted export never leaves half a
   PNG in place of a good one.
 - **Safe names.** File names come from chart names; a name with a path separator or
   ``..`` is refused (:class:`ExportError`), other characters outside ``[A-Za-z0-9._-]``
