@@ -1,0 +1,364 @@
+"""Benchmarks of traffickstats against the plain public tools, measured in the same run.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--out benchmarks/results.md]
+
+Every number printed is a ratio or a time measured now, on this machine, next to what it is
+compared with:
+
+(a) ``traffickstats pack --formats html`` vs the same notebooks with the same parameters run
+    one by one through the ``papermill`` CLI and ``jupyter nbconvert --to html --no-input``
+    (target: >= 3x faster wall time on 2 cores);
+(b) a warm rerun with nothing changed (target: <= 2 s);
+(c) static export per chart, one kaleido server vs a cold ``fig.write_image`` per chart
+    (``benchmarks/export_bench.py``; target: <= 0.25 s/chart warm);
+(d) GLOTIP load + validate vs plain ``pd.read_excel(engine="openpyxl")`` (target: <= 3 s);
+(e) a 250,000-row CTDC-shaped SYNTHETIC file (``benchmarks/make_ctdc.py``, written to a temp
+    folder, never committed): load <= 2 s, peak memory <= 5x file size, vs ``pd.read_csv``;
+(f) pack size (HTML + shared assets) vs the plain nbconvert HTML with plotly.js inlined
+    (targets: <= 15 MB for 24 reports; a self-contained file <= 6 MB).
+
+``--quick`` runs a reduced set (one country, French only, fewer charts and rows) as a smoke
+test; its ratios are labelled "quick". Results go to stdout and to ``--out`` (Markdown).
+Real datasets are read from ``../shared/data`` when present; a measurement whose input is
+absent says so instead of printing a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))  # make_ctdc, export_bench
+
+
+@dataclass
+class Result:
+    """One measurement: what was compared, the numbers, and the target it is checked against."""
+
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    ok: bool | None = None  # None: no target or not measured
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+        print(f"  {text}", flush=True)
+
+
+def _verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES target"
+
+
+# --- machine ----------------------------------------------------------------------------------
+
+def machine() -> dict:
+    """Cores, memory, CPU model, Python and package versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    info = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+        kb = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemTotal")))
+        info["memory_gb"] = round(kb / 1024 / 1024, 1)
+    except (OSError, StopIteration, ValueError):
+        info["memory_gb"] = None
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                            if line.startswith("model name")), platform.processor() or "unknown")
+    except OSError:
+        info["cpu"] = platform.processor() or "unknown"
+    for pkg in ("traffickstats", "pandas", "numpy", "plotly", "papermill", "nbconvert", "kaleido", "pandera",
+                "python-calamine", "openpyxl"):
+        try:
+            info[pkg] = version(pkg)
+        except PackageNotFoundError:
+            info[pkg] = None
+    return info
+
+
+def _run(cmd: list[str], **kw) -> float:
+    """Wall seconds of a command that must succeed."""
+    env = {**os.environ, "TRAFFICKSTATS_NO_PROGRESS": "1", **kw.pop("env", {})}
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} ... failed ({proc.returncode}): {proc.stderr[-1500:]}")
+    return wall
+
+
+def _size(paths) -> int:
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+# --- (a) (b) (f): the pack ------------------------------------------------------------------
+
+def measure_pack(work: Path, quick: bool) -> list[Result]:
+    """Pack vs papermill + nbconvert one by one; warm rerun; sizes."""
+    from traffickstats.reports.pack import plan
+    from traffickstats.reports.runner import load_notebook, resolve_notebook
+
+    langs, countries = (("fr",), ("TUN",)) if quick else (("fr", "en"), None)
+    label = "quick: 4 reports (fr, TUN)" if quick else "default pack: 24 reports"
+    specs = plan(langs=langs, countries=countries) if countries else plan(langs=langs)
+    pack_dir = work / "pack"
+    cmd = [str(BIN / "traffickstats"), "pack", "--out", str(pack_dir), "--formats", "html",
+           "--lang", ",".join(langs)] + (["--countries", ",".join(countries)] if countries else [])
+    a = Result("a", f"(a) pack vs papermill CLI + nbconvert CLI, one by one ({label})")
+    print(a.title, flush=True)
+    t_pack = _run(cmd)
+    a.add(f"traffickstats pack --formats html: {t_pack:.1f} s wall ({len(specs)} reports, "
+          f"{os.cpu_count()} cores, default --jobs)")
+
+    # the baseline: the same notebooks (converted to .ipynb beforehand, not timed), the same parameters
+    import nbformat
+
+    base = work / "baseline"
+    base.mkdir()
+    converted = {}
+    for s in specs:
+        if s.notebook not in converted:
+            src = resolve_notebook(s.notebook)
+            dest = base / f"{src.stem}.ipynb"
+            nbformat.write(load_notebook(src), dest)
+            converted[s.notebook] = (dest, src.parent)
+    t0 = time.perf_counter()
+    html_files = []
+    for i, s in enumerate(specs):
+        nb, cwd = converted[s.notebook]
+        executed = base / f"{i:02d}-{Path(s.output).stem}-{s.lang}.ipynb"
+        args = [str(BIN / "papermill"), str(nb), str(executed), "--cwd", str(cwd), "-k", "python3",
+                "--no-progress-bar"]
+        for k, v in s.parameters.items():
+            args += ["-p", k, str(v)]
+        _run(args)
+        _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+        html_files.append(executed.with_suffix(".html"))
+    t_base = time.perf_counter() - t0
+    ratio = t_base / t_pack
+    a.add(f"papermill CLI + jupyter nbconvert --to html --no-input, one by one: {t_base:.1f} s wall")
+    a.ok = ratio >= 3
+    a.add(f"ratio baseline / pack = {ratio:.1f}x faster (target >= 3x: {_verdict(a.ok)})")
+
+    b = Result("b", "(b) warm rerun, nothing changed (same command again)")
+    print(b.title, flush=True)
+    t_warm = _run(cmd)
+    b.ok = t_warm <= 2
+    b.add(f"{t_warm:.2f} s wall (target <= 2 s: {_verdict(b.ok)}); "
+          f"first run {t_pack:.1f} s -> {t_pack / t_warm:.0f}x less")
+
+    f = Result("f", f"(f) pack size vs plain inlined-plotly.js HTML ({label})")
+    print(f.title, flush=True)
+    pack_html = list(pack_dir.rglob("*.html"))
+    reports_html = [p for p in pack_html if p.name != "index.html"]
+    assets = list((pack_dir / "assets").rglob("*"))
+    pack_bytes = _size(pack_html) + _size(assets)
+    # the plain way to make a page that draws offline: plotly.js (and map data) inlined in each
+    from traffickstats.reports import assets as report_assets
+
+    plotly_js = report_assets.plotly_js_source().stat().st_size
+    inlined_bytes = _size(reports_html) + len(reports_html) * plotly_js
+    scale = 24 / len(specs)
+    f.add(f"pack: {_mb(pack_bytes)} ({len(pack_html)} HTML incl. index = {_mb(_size(pack_html))}, "
+          f"shared assets = {_mb(_size(assets))})")
+    f.add(f"same reports each with plotly.js ({_mb(plotly_js)}) inlined, the plain to_html(include_plotlyjs=True) "
+          f"way: {_mb(inlined_bytes)} -> pack is {inlined_bytes / pack_bytes:.1f}x smaller")
+    f.add(f"(plain nbconvert HTML of the same runs: {_mb(_size(html_files))}, but it inlines no plotly.js, "
+          "so its charts do not draw offline)")
+    projected = _size(reports_html) * scale + _size(assets) + _size([pack_dir / "index.html"])
+    ok24 = projected <= 15e6
+    f.add(("projected to 24 reports: " if quick else "24 reports: ") + f"{_mb(projected)} "
+          f"(target <= 15 MB: {_verdict(ok24)})")
+    # one self-contained single file (plotly.js and map data inlined)
+    single = work / "single.html"
+    _run([str(BIN / "traffickstats"), "report", "country_brief", "-p", "country=TUN", "-p", "lang=fr",
+          "--out", str(single), "--self-contained"])
+    ok_single = single.stat().st_size <= 6e6
+    f.add(f"self-contained country_brief TUN: {_mb(single.stat().st_size)} (target <= 6 MB: {_verdict(ok_single)})")
+    f.ok = ok24 and ok_single
+    return [a, b, f]
+
+
+# --- (c) export ---------------------------------------------------------------------------
+
+def measure_export(quick: bool) -> Result:
+    r = Result("c", "(c) static PNG export per chart: one kaleido server (warm) vs fig.write_image per chart (cold)")
+    print(r.title, flush=True)
+    try:
+        from export_bench import bench_export
+    except ImportError as exc:
+        r.add(f"not measured: benchmarks/export_bench.py cannot be imported ({exc})")
+        return r
+    n, cold_n = (5, 2) if quick else (20, 5)
+    try:
+        res = bench_export(n, cold_n=cold_n)
+    except Exception as exc:  # noqa: BLE001 - say why, keep the other measurements
+        r.add(f"not measured: {type(exc).__name__}: {exc}")
+        return r
+    r.ok = res["warm_per_chart"] <= 0.25
+    r.add(f"warm: {res['warm_per_chart']:.3f} s/chart over {res['n']} charts (+ {res['warm_startup']:.1f} s "
+          f"server start once; target <= 0.25 s/chart: {_verdict(r.ok)})")
+    r.add(f"cold: {res['cold_per_chart']:.2f} s/chart over {res['cold_n']} charts -> warm is "
+          f"{res['cold_per_chart'] / res['warm_per_chart']:.0f}x faster per chart")
+    return r
+
+
+# --- (d) GLOTIP ---------------------------------------------------------------------------
+
+_GLOTIP_CODE = """
+import sys, time
+t0 = time.perf_counter()
+if sys.argv[1] == "traffickstats":
+    from traffickstats.loaders import load
+    r = load(sys.argv[2])
+    n = (r.rows_read, r.accepted, len(r.observations))
+else:
+    import pandas as pd
+    df = pd.read_excel(sys.argv[2], engine="openpyxl", header=None)
+    n = (len(df),)
+print(time.perf_counter() - t0, *n)
+"""
+
+
+def measure_glotip(path: Path | None) -> Result:
+    r = Result("d", "(d) GLOTIP xlsx: traffickstats load + validate vs plain pd.read_excel(engine='openpyxl')")
+    print(r.title, flush=True)
+    if path is None or not path.is_file():
+        r.add("not measured: ../shared/data/unodc_glotip/data_glotip_2023-05-30.xlsx is absent")
+        return r
+    # fresh processes, imports included in both: what a user waits for
+    def once(which):
+        out = subprocess.run([sys.executable, "-c", _GLOTIP_CODE, which, str(path)], capture_output=True,
+                             text=True, check=True)
+        return out.stdout.split()
+
+    ours = once("traffickstats")
+    plain = once("pandas")
+    t_ours, t_plain = float(ours[0]), float(plain[0])
+    r.ok = t_ours <= 3
+    r.add(f"traffickstats.loaders.load: {t_ours:.2f} s ({ours[1]} rows read, {ours[2]} accepted, "
+          f"{ours[3]} observations, schema-validated; target <= 3 s: {_verdict(r.ok)})")
+    r.add(f"pd.read_excel(engine='openpyxl'), no validation: {t_plain:.2f} s -> "
+          f"traffickstats is {t_plain / t_ours:.1f}x faster")
+    return r
+
+
+# --- (e) CTDC -----------------------------------------------------------------------------
+
+_CTDC_CODE = """
+import sys, time, tracemalloc
+which, path, excerpt, trace = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+if which == "traffickstats":
+    from traffickstats.loaders.ctdc import load_ctdc as read
+else:
+    import pandas as pd
+    read = lambda p: pd.read_csv(p, skiprows=1)
+read(excerpt)  # warm-up on the small real excerpt: lazy imports and schemas are not the load
+if trace:  # peak memory in its own run: tracing slows the code it traces
+    tracemalloc.start()
+t0 = time.perf_counter()
+r = read(path)
+wall = time.perf_counter() - t0
+peak = tracemalloc.get_traced_memory()[1] if trace else 0
+rows = getattr(r, "rows_read", None) or len(r)
+print(wall, peak, rows, getattr(r, "accepted", rows))
+"""
+
+
+def measure_ctdc(work: Path, n_rows: int = 250_000) -> Result:
+    """Load time and peak (tracemalloc) memory of load_ctdc vs pd.read_csv, each in a fresh process."""
+    r = Result("e", f"(e) CTDC-shaped SYNTHETIC file, {n_rows:,} rows: load_ctdc vs plain pd.read_csv")
+    print(r.title, flush=True)
+    try:
+        from make_ctdc import EXCERPT, make_ctdc
+    except ImportError as exc:
+        r.add(f"not measured: benchmarks/make_ctdc.py cannot be imported ({exc})")
+        return r
+    if not Path(EXCERPT).is_file():
+        r.add(f"not measured: the CTDC excerpt the generator samples from is absent ({EXCERPT})")
+        return r
+    path = make_ctdc(work / "ctdc_SYNTHETIC_benchmark.csv", n_rows)
+    size = path.stat().st_size
+
+    def once(which, trace):
+        out = subprocess.run([sys.executable, "-c", _CTDC_CODE, which, str(path), str(EXCERPT), str(int(trace))],
+                             capture_output=True, text=True, check=True)
+        wall, peak, rows, accepted = out.stdout.split()
+        return float(wall), int(peak), int(rows), int(accepted)
+
+    wall, _, rows, accepted = once("traffickstats", False)
+    peak = once("traffickstats", True)[1]
+    p_wall = once("pandas", False)[0]
+    p_peak = once("pandas", True)[1]
+    time_ok, mem_ok = wall <= 2, peak <= 5 * size
+    r.ok = time_ok and mem_ok
+    r.add(f"file: {_mb(size)}, {rows:,} rows read, {accepted:,} accepted (synthetic, temp folder)")
+    r.add(f"load_ctdc: {wall:.2f} s (target <= 2 s: {_verdict(time_ok)}); peak traced memory {_mb(peak)} = "
+          f"{peak / size:.1f}x file size (target <= 5x: {_verdict(mem_ok)})")
+    r.add(f"pd.read_csv (no normalisation, no validation): {p_wall:.2f} s, peak {_mb(p_peak)} "
+          f"= {p_peak / size:.1f}x file size -> load_ctdc takes {wall / p_wall:.1f}x the time of a bare read")
+    return r
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def render_markdown(info: dict, results: list[Result], quick: bool, seconds: float) -> str:
+    lines = ["# Benchmark results", "",
+             f"Measured by `benchmarks/run.py{' --quick' if quick else ''}` in {seconds:.0f} s; every ratio below "
+             "compares two timings taken in the same run on this machine.", "",
+             "| machine | |", "|---|---|"]
+    for k, v in info.items():
+        lines.append(f"| {k} | {v} |")
+    for r in results:
+        status = "" if r.ok is None else (" — meets targets" if r.ok else " — MISSES a target")
+        lines += ["", f"## {r.title}{status}", ""] + [f"- {line}" for line in r.lines]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="reduced set for a smoke test")
+    p.add_argument("--out", default=str(HERE / "results.md"), help="Markdown results file")
+    p.add_argument("--only", default="abcdef", help="subset of measurements, e.g. 'de'")
+    args = p.parse_args(argv)
+    t0 = time.perf_counter()
+    info = machine()
+    print("machine: " + json.dumps(info), flush=True)
+    shared = REPO.parent / "shared" / "data"
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="traffickstats-bench-") as tmp:
+        work = Path(tmp)
+        if set("abf") & set(args.only):
+            (work / "pack-bench").mkdir()
+            results += measure_pack(work / "pack-bench", args.quick)
+        if "c" in args.only:
+            results.append(measure_export(args.quick))
+        if "d" in args.only:
+            results.append(measure_glotip(shared / "unodc_glotip" / "data_glotip_2023-05-30.xlsx"))
+        if "e" in args.only:
+            results.append(measure_ctdc(work, 25_000 if args.quick else 250_000))
+    results.sort(key=lambda r: r.key)
+    md = render_markdown(info, results, args.quick, time.perf_counter() - t0)
+    Path(args.out).write_text(md, encoding="utf-8")
+    print(f"\nresults written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
