@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = args.func(args)
     except TraffickstatsError as exc:
-        print(f"traffickstats: error: {exc}", file=sys.stderr)
+        # one line, whatever a library put in the message (YAML and pandera errors span lines)
+        print("traffickstats: error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 1
     except BrokenPipeError:  # `traffickstats data show | head`
         return 0

@@ -17,28 +17,48 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataFileError
+from ..errors import DataFileError, ParameterError
 
 __all__ = ["detect_format", "FORMATS", "read_head"]
 
 FORMATS = ("glotip", "ctdc", "gsi", "population", "csv")
+#: Files above this size are refused before reading (2 GiB; a GLOTIP release is ~2.3 MB and a
+#: full CTDC file ~100 MB): a mistaken path to a disk image never fills the memory.
+MAX_BYTES = 2 * 1024**3
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (",", ";", "\t", "|")
 
 
+def max_bytes() -> int:
+    """The largest file a loader reads: ``$TRAFFICKSTATS_MAX_BYTES``, else :data:`MAX_BYTES`."""
+    env = os.environ.get("TRAFFICKSTATS_MAX_BYTES")
+    if env:
+        try:
+            return int(env)
+        except ValueError:
+            raise ParameterError(f"TRAFFICKSTATS_MAX_BYTES must be a number of bytes, not {env!r}") from None
+    return MAX_BYTES
+
+
 def read_head(path: Path, size: int = 64 * 1024) -> bytes:
-    """First bytes of a file, with the file-level errors (missing, folder, empty, unreadable)."""
+    """First bytes of a file, with the file-level errors (missing, folder, empty, too large,
+    unreadable)."""
     path = Path(path)
     if not path.exists():
         raise DataFileError(path, "file not found")
     if path.is_dir():
         raise DataFileError(path, "is a folder, not a data file")
+    limit = max_bytes()
+    if path.stat().st_size > limit:  # refused before anything is read into memory
+        raise DataFileError(path, f"file too large ({path.stat().st_size:,} bytes; the limit is {limit:,}: "
+                                  "set TRAFFICKSTATS_MAX_BYTES to read it anyway)")
     try:
         with open(path, "rb") as fh:
             head = fh.read(size)

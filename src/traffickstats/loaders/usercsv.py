@@ -137,7 +137,7 @@ def read_mapping(mapping) -> Mapping:
         try:
             data = yaml.safe_load(text)  # safe_load: a mapping never constructs objects
         except yaml.YAMLError as exc:
-            raise DataFileError(name, f"not valid YAML: {exc}") from exc
+            raise DataFileError(name, "not valid YAML: " + " ".join(str(exc).split())) from exc
     if not isinstance(data, dict):
         raise DataFileError(name, "the mapping must be a YAML dictionary with at least a 'columns' key")
     unknown = set(map(str, data)) - MAPPING_KEYS

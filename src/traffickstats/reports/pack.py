@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
-from ..errors import TraffickstatsError
+from ..errors import ParameterError, TraffickstatsError
 from ..paths import data_dir
 from .. import atomic
 from . import assets, figures, index
@@ -84,6 +84,12 @@ class PackResult:
 
 def plan(langs=("fr", "en"), countries=PARTICIPANTS, datasets: dict | None = None) -> list[ReportSpec]:
     """The default reports: 3 regional + one brief per country, for each language."""
+    from .texts import LANGS
+
+    bad = [lang for lang in langs if lang not in LANGS]
+    if bad:  # a language is also a folder name: never let "../x" through
+        raise ParameterError(f"--lang: unknown language(s) {', '.join(map(repr, bad))}; "
+                             f"available: {', '.join(LANGS)}")
     extra = {k: str(v) for k, v in (datasets or {}).items() if v}
     specs = []
     for lang in langs:
@@ -106,6 +112,11 @@ def parse_countries(value: str | None) -> tuple[str, ...]:
         return PARTICIPANTS
     codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
     bad = [c for c in codes if len(c) != 3 or not c.isalpha()]
+    if not bad:
+        from ..geo import to_iso3
+
+        # unknown codes raise UnknownGeographyError listing them with suggestions
+        bad = [c for c, k in zip(codes, to_iso3(list(codes))) if k != c]
     if bad:
         from ..errors import UnknownGeographyError
 
@@ -221,14 +232,22 @@ def render_task(task: dict) -> dict:
 
 # --- static images (in the parent: one export call per language folder) ---------------
 
+def _check_output(out: Path, output: str) -> None:
+    """A report's output path must be relative and stay inside the pack folder."""
+    text = str(output)
+    if (not text or "\x00" in text or "\\" in text or Path(text).is_absolute()
+            or not (out / text).resolve().is_relative_to(out) or (out / text).resolve() == out):
+        raise ParameterError(f"report output {text!r} must be a relative path inside {out}")
+
+
 def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[str]:
     """PNG/SVG of every chart via ``charts.export``; the first PNG becomes the thumbnail."""
-    import nbformat
-
     image_formats = [f for f in formats if f in ("png", "svg")]
     todo = [e for e in entries if image_formats and e["status"] == "ok" and e.get("figures") and not e.get("up_to_date")]
     if not todo:
         return []
+    import nbformat  # ~1 s to import: only when there is something to export (fast warm reruns)
+
     if figures.exporter() is None:
         msg = f"{'/'.join(image_formats)}: traffickstats.charts.export is not available yet; static images skipped"
         for e in todo:
@@ -324,6 +343,8 @@ def render_pack(
             raise DataFileError(path, f"--{name}: no such file")
     formats = parse_formats(",".join(formats)) if not isinstance(formats, str) else parse_formats(formats)
     specs = list(reports) if reports is not None else plan(langs, countries, datasets)
+    for spec in specs:
+        _check_output(out, spec.output)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if not self_contained:
         assets.install(out / "assets")  # once, before workers start: no copy races
