@@ -33,6 +33,18 @@ def _handler(dotted: str):
     return run
 
 
+class _LazyEpilogParser(argparse.ArgumentParser):
+    """A parser whose epilog is built only when help is shown (the schema import costs ~1 s,
+    which every other command would otherwise pay)."""
+
+    epilog_factory = None
+
+    def format_help(self) -> str:
+        if self.epilog is None and self.epilog_factory is not None:
+            self.epilog = self.epilog_factory()
+        return super().format_help()
+
+
 def _schema_epilog() -> str:
     from .schema import field_docs
 
@@ -54,12 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     # -- data ------------------------------------------------------------------------
     data = sub.add_parser("data", help="bundled observations and datasets")
-    dsub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
+    dsub = data.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True,
+                               parser_class=_LazyEpilogParser)
 
     show = dsub.add_parser(
         "show", help="print the bundled observations",
-        epilog=_schema_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    show.epilog_factory = _schema_epilog
     show.add_argument("--indicator", action="append", help="keep this indicator (repeatable)")
     show.add_argument("--geo", action="append", help="keep this geography: ISO3, name or region code")
     show.add_argument("--source", action="append", help="keep this source_id (repeatable)")

@@ -138,7 +138,7 @@ class Observation(pa.DataFrameModel):
         description="; ".join(f"{k}: {v}" for k, v in EVIDENCE.items()),
     )
     source_id: Series[str] = pa.Field(
-        title="Source", description="Key into the sources catalogue (data/sources.csv or a loader's source)."
+        title="Source", description="Key into the sources catalogue (data/sources/*.csv, or a loaded dataset's source record)."
     )
     fact_id: Series[str] = pa.Field(
         nullable=True, title="Fact",
