@@ -10,7 +10,9 @@
 
 # %% [markdown] tags=["remove-cell"]
 # # Country brief / Note pays
-# One participant's published figures; with `glotip` set, the GLOTIP release's rows for it too.
+# One country: profile, legal framework, national figures with sources; with `glotip` the
+# GLOTIP release's detected victims and justice figures (small counts protected); with `gsi` the
+# Walk Free modelled estimate, labelled as such; and the data gaps.
 
 # %% tags=["parameters"]
 country = "TUN"  # ISO 3166 alpha-3 code
@@ -20,22 +22,30 @@ ctdc = ""  # path of a CTDC file, empty: not used
 gsi = ""  # path of the Walk Free GSI 2023 CSV, empty: not used
 
 # %%
-from traffickstats.reports import briefing as b
+from traffickstats.reports import sections as s
 
-b.title(b.report_title("country_brief", lang, country=country))
-b.paragraph(b.t("brief.country.intro", lang))
-obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
-mine = b.select(obs, geo=country, geo_scheme="iso3").sort_values(["indicator", "period_start"])
-headline = b.totals(mine)
+brief = s.start("country_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, country=country)
 
 # %%
-b.section(b.t("section.figures", lang))
-if len(mine):
-    b.headlines(mine, lang, [("trafficking_victims_detected", "detected_count"), ("iom_victims_assisted", "detected_count"),
-                             ("trafficking_cases", "case_count"), ("persons_convicted", "justice_count")])
-    b.table(headline if len(headline) else mine, lang)
-else:
-    b.gap(b.t("gap.no_data", lang, place=b.country_name(country, lang)))
+s.profile(brief)
 
 # %%
-b.sources(mine, lang)
+s.legal_framework(brief)
+
+# %%
+s.national_figures(brief, cards=True)
+
+# %%
+s.glotip_country(brief)
+
+# %%
+s.gsi_estimates(brief)
+
+# %%
+s.ctdc_records(brief)
+
+# %%
+s.country_gaps(brief)
+
+# %%
+s.sources(brief)

@@ -10,7 +10,8 @@
 
 # %% [markdown] tags=["remove-cell"]
 # # Flows / Flux
-# Detected victims by citizenship or origin, for one country (`country`) or the participants (`region`).
+# Corridors, Sankey and map of detected victims by citizenship, for one country (`country`) or the
+# participants (`region`), from GLOTIP / CTDC when given; otherwise the published report shares.
 
 # %% tags=["parameters"]
 region = "mediterranean"  # mediterranean: the nine participants
@@ -21,21 +22,21 @@ ctdc = ""  # path of a CTDC file, empty: not used
 gsi = ""  # path of the Walk Free GSI 2023 CSV, empty: not used
 
 # %%
-from traffickstats.reports import briefing as b
+from traffickstats.reports import sections as s
 
-places = [country] if country else list(b.PARTICIPANTS)
-place = b.country_name(country, lang) if country else region
-b.title(b.report_title("flows", lang, country=country, region=region))
-b.paragraph(b.t("brief.flows.intro", lang))
-obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
-flows = obs[obs["citizenship"].notna() & (obs["geo"].isin(places) | obs["citizenship"].isin(places))]
+brief = s.start("flows", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, country=country, region=region)
 
 # %%
-if len(flows):
-    b.table(b.order_by_participants(flows), lang,
-            columns=("indicator", "geo", "citizenship", "period", "value", "unit", "source_id"))
-else:
-    b.gap(b.t("gap.no_flows", lang, place=place))
+s.dataset_flows(brief, "glotip")
 
 # %%
-b.sources(flows, lang)
+s.dataset_flows(brief, "ctdc")
+
+# %%
+s.published_flows(brief)
+
+# %%
+s.pitfalls(brief, ["proxy", "shares", "regions"])
+
+# %%
+s.sources(brief)

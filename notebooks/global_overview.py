@@ -10,8 +10,9 @@
 
 # %% [markdown] tags=["remove-cell"]
 # # Global overview / Vue d'ensemble mondiale
-# Rendered by `traffickstats report global_overview` or `traffickstats pack`; the visible text comes
-# from `traffickstats.reports.briefing` in the report language.
+# The "21 millions" in context: ILO 2012 by region, form, sex and age; what it measures; the later
+# GEMS estimates; ILO profits; UNODC detected victims as a different measure. Each cell calls one
+# function of `traffickstats.reports.sections`; the visible text is in the report language.
 
 # %% tags=["parameters"]
 lang = "fr"  # report language: fr, en or ar
@@ -20,22 +21,36 @@ ctdc = ""  # path of a CTDC file, empty: not used
 gsi = ""  # path of the Walk Free GSI 2023 CSV, empty: not used
 
 # %%
-from traffickstats.reports import briefing as b
+from traffickstats.reports import sections as s
 
-b.title(b.report_title("global_overview", lang))
-b.paragraph(b.t("brief.global.intro", lang))
-obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
-world = b.totals(b.select(obs, geo_scheme="world"))
+brief = s.start("global_overview", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
 
 # %%
-b.section(b.t("section.headline", lang))
-if len(world):
-    b.headlines(world, lang, [("modern_slavery", "estimate_stock"), ("forced_labour", "estimate_stock"),
-                              ("forced_marriage", "estimate_stock"), ("illegal_profits", "money_estimate"),
-                              ("trafficking_victims_detected", "detected_count")])
-    b.table(world, lang)
-else:
-    b.gap(b.t("gap.no_data", lang, place="WLD"))
+s.ilo2012(brief)
 
 # %%
-b.sources(world, lang)
+s.ilo2012_regions(brief)
+
+# %%
+s.ilo2012_profile(brief)
+
+# %%
+s.later_estimates(brief)
+
+# %%
+s.profits(brief)
+
+# %%
+s.detected_vs_estimated(brief)
+
+# %%
+s.gsi_estimates(brief)
+
+# %%
+s.pitfalls(brief, ["stock_vs_detected", "periods", "concepts", "series", "regions", "rounding", "per_victim"])
+
+# %%
+s.gaps(brief, ["ilo2012_ci", "gems_regions", "glotip_global"])
+
+# %%
+s.sources(brief)

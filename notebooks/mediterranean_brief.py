@@ -10,7 +10,8 @@
 
 # %% [markdown] tags=["remove-cell"]
 # # Mediterranean brief / Note Méditerranée
-# The conference's nine participants side by side, as published (no figure is estimated here).
+# The nine participants on both shores: population, Council of Europe convention status, national
+# and EU figures with their sources, and flows between the shores. Nothing is estimated here.
 
 # %% tags=["parameters"]
 lang = "fr"  # report language: fr, en or ar
@@ -19,25 +20,36 @@ ctdc = ""  # path of a CTDC file, empty: not used
 gsi = ""  # path of the Walk Free GSI 2023 CSV, empty: not used
 
 # %%
-from traffickstats.reports import briefing as b
+from traffickstats.reports import sections as s
 
-b.title(b.report_title("mediterranean_brief", lang))
-b.paragraph(b.t("brief.med.intro", lang))
-obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
-med = b.order_by_participants(b.totals(b.select(obs, geo=list(b.PARTICIPANTS), geo_scheme="iso3")))
-shores = b.totals(b.select(obs, geo_scheme="mediterranean"))
+brief = s.start("mediterranean_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
 
 # %%
-b.section(b.t("section.participants", lang))
-if len(med):
-    detected = b.common_year(b.select(med, indicator="trafficking_victims_detected", measure="detected_count"))
-    if detected["geo"].nunique() > 1:
-        b.chart("ranked_bar", detected, lang)
-    b.table(med, lang)
-else:
-    b.gap(b.t("gap.no_data", lang, place=", ".join(b.country_name(c, lang) for c in b.PARTICIPANTS)))
-if len(shores):
-    b.table(shores, lang)
+s.participants_table(brief)
 
 # %%
-b.sources(b.select(obs, geo=list(med["geo"]) + list(shores["geo"])), lang)
+s.national_figures(brief)
+
+# %%
+s.eu_figures(brief)
+
+# %%
+s.glotip_participants(brief)
+
+# %%
+s.gsi_estimates(brief)
+
+# %%
+s.published_flows(brief)
+
+# %%
+s.dataset_flows(brief, "glotip")
+
+# %%
+s.pitfalls(brief, ["national", "stock_vs_detected", "regions", "population", "shares", "source_quality"])
+
+# %%
+s.gaps(brief, ["national_counts_europe", "inltp", "glotip_name", "wpp"])
+
+# %%
+s.sources(brief)

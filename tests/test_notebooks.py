@@ -34,9 +34,17 @@ def test_defaults_are_french_and_tunisia():
             assert declared["country"].default == '"TUN"'
 
 
-def test_every_notebook_renders_in_french_from_bundled_data(tmp_path, chromium):
-    status = cli.main(["pack", "--out", str(tmp_path), "--countries", "TUN", "--lang", "fr",
+@pytest.fixture(scope="module")
+def pack_fr(tmp_path_factory, chromium):
+    """The four reports in French from bundled data, rendered once (HTML + PDF) for this module."""
+    out = tmp_path_factory.mktemp("pack_fr")
+    status = cli.main(["pack", "--out", str(out), "--countries", "TUN", "--lang", "fr",
                        "--formats", "html,pdf", "--jobs", "2"])
+    return status, out
+
+
+def test_every_notebook_renders_in_french_from_bundled_data(pack_fr):
+    status, tmp_path = pack_fr
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     errors = {r["output"]: r["error"] for r in manifest["reports"] if r["status"] != "ok"}
     assert status == 0, errors
@@ -70,3 +78,185 @@ def test_country_brief_with_the_real_glotip_release(tmp_path, glotip_path):
     assert res.ok, res.error
     html = (tmp_path / "tun.html").read_text(encoding="utf-8")
     assert "Tunisie" in html and "lecteur de jeux de données n'est pas encore disponible" not in html
+
+
+# --- content of the rendered reports --------------------------------------------------------
+
+def _visible(html: str) -> str:
+    """The text a reader sees (page text and chart alt texts): scripts, data: URLs and tags removed,
+    entities and spaces normalised."""
+    import html as html_mod
+
+    labels = " ".join(re.findall(r'aria-label="([^"]*)"', html))  # chart alt texts hold the titles
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r"<style\b.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r'\b(href|src|aria-label)="[^"]*"', " ", html)
+    text = html_mod.unescape(re.sub(r"<[^>]+>", " ", html) + " " + labels)
+    return re.sub(r"[\u00a0\u202f\s]+", " ", text)
+
+
+#: Vocabulary codes that must never reach the page as such (they all have locale labels).
+RAW_CODES = ("place_of_origin", "construction_manufacturing_mining_utilities", "domestic_work",
+             "economic_exploitation", "sale_of_infants", "trafficking_offences", "victims_repatriated",
+             "ctdc_victim_records", "trafficking_victims_detected", "estimate_stock", "detected_count",
+             "illegal_profits", "modern_slavery", "north_shore", "south_shore", "cse_europe_cis",
+             "developed_eu", "not_party", "coe_cets197", "national_law", "us_tip_tier")
+
+
+def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
+    _, out = pack_fr
+    html = (out / "fr" / "global_overview.html").read_text(encoding="utf-8")
+    text = _visible(html)
+    assert "20,9 millions" in text  # babel's French format of the bundled 20900000
+    assert "BIT (2012), Estimation mondiale du travail forcé" in text
+    assert "2002-2011" in text and "n'est pas un décompte de victimes" in text
+    assert "prélèvement d'organes" in text  # the scope note ILO12-13
+    for figure in ("49,6 millions", "27,6 millions", "22 millions", "150 Md $US", "236 Md $US", "69 627"):
+        assert figure in text, figure
+    assert html.count('class="ts-chart ts-side_by_side"') == 1  # estimates vs detected, own axes
+    assert html.count('class="ts-chart ts-headline"') == 3 and html.count('class="ts-chart ts-stacked_shares"') == 4
+    assert "Troisième activité illégale la plus lucrative" in text and "aucune des sources" in text
+    assert "Aucune donnée publiée vérifiée pour" in text and "lacune signalée, non comblée" in text
+    assert "Asie-Pacifique" in text and "pour 1 000 habitants" in text  # regions, counts and rates
+    assert not [c for c in RAW_CODES if c in text]
+
+
+def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
+    _, out = pack_fr
+    text = _visible((out / "fr" / "country_brief-TUN.html").read_text(encoding="utf-8"))
+    assert "Invitée à adhérer (2018), pas Partie" in text
+    assert "ne figure pas parmi les Parties" in text
+    assert "n° 2016-61" in text and "3 août 2016" in text  # law number, babel-formatted date
+    assert "12 277 109" in text and "Perspectives de la population mondiale 2024" in text
+    assert "Rive sud" in text and "affaires de traite recensées par l'INLTP" in text
+    assert "chiffres de l'INLTP (Tunisie) pour 2022, 2023 et 2024" in text  # the gap, said plainly
+    assert not [c for c in RAW_CODES if c in text]
+
+
+def test_french_mediterranean_brief_and_flows(pack_fr):
+    _, out = pack_fr
+    med = _visible((out / "fr" / "mediterranean_brief.html").read_text(encoding="utf-8"))
+    for name in ("Tunisie", "Maroc", "Algérie", "Égypte", "Liban", "France", "Serbie", "Belgique", "Suisse"):
+        assert name in med
+    assert "Non Partie" in med and "Partie (ratification : 27 avril 2009)" in med
+    assert "Victimes de la traite enregistrées dans l'UE" in med and "10 793" in med
+    assert "nombres nationaux de victimes de ce pays (France)" in med
+    flows = _visible((out / "fr" / "flows.html").read_text(encoding="utf-8"))
+    assert "Flux : Méditerranée" in flows or "Flux :" in flows
+    assert "des parts, pas des effectifs" in flows and "79,2 %" in flows
+    for text in (med, flows):
+        assert not [c for c in RAW_CODES if c in text]
+
+
+@pytest.fixture(scope="module")
+def pack_datasets_ar(tmp_path_factory, shared_data):
+    """The four reports in Arabic with the real GLOTIP, GSI and CTDC files."""
+    out = tmp_path_factory.mktemp("pack_ar")
+    files = {"glotip": shared_data / "unodc_glotip" / "data_glotip_2023-05-30.xlsx",
+             "gsi": shared_data / "walkfree_gsi" / "Global_Slavery_Index_2023.csv",
+             "ctdc": shared_data / "ctdc" / "ctdc_global_dataset_excerpt.csv"}
+    for f in files.values():
+        if not f.is_file():
+            pytest.skip(f"{f} is absent")
+    argv = ["pack", "--out", str(out), "--countries", "TUN", "--lang", "ar", "--formats", "html", "--jobs", "2"]
+    for k, f in files.items():
+        argv += [f"--{k}", str(f)]
+    return cli.main(argv), out
+
+
+def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_ar):
+    status, out = pack_datasets_ar
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert status == 0, {r["output"]: r["error"] for r in manifest["reports"] if r["status"] != "ok"}
+    pages = {p.stem: (p.read_text(encoding="utf-8")) for p in (out / "ar").glob("*.html")}
+    assert set(pages) == {"global_overview", "mediterranean_brief", "country_brief-TUN", "flows"}
+    for html in pages.values():
+        assert 'dir="rtl"' in html and "Traceback" not in html
+    brief = _visible(pages["country_brief-TUN"])
+    assert "ليست طرفًا" in brief  # Tunisia: not a Party
+    assert "الضحايا المكتشفون المبلَّغ عنهم للمكتب" in brief  # the GLOTIP detected-victims chart
+    assert "أقل من 5" in brief  # small counts shown as "fewer than 5"
+    assert "Walk Free" in brief and "ليست ضحايا جرى إحصاؤهم" in brief  # GSI, labelled an estimate
+    flows = pages["flows"]
+    assert '"type":"sankey"' in flows.replace(" ", "") and "scattergeo" in flows
+    assert "طرق البحر الأبيض المتوسط" in _visible(flows)  # the Mediterranean routes table
+
+
+# --- sections in-process (no kernel): disclosure, English, catalogs ---------------------------
+
+@pytest.fixture
+def capture(monkeypatch):
+    """Run section functions here, collecting the HTML shown and the observations charted."""
+    from traffickstats import charts
+    from traffickstats.reports import briefing
+
+    shown, charted = [], []
+    monkeypatch.setattr(briefing, "show_html", lambda markup, **kw: shown.append(markup))
+    monkeypatch.setattr(charts, "show", lambda fig, lang=None: shown.append(
+        "<chart>" + fig.layout.meta["traffickstats"]["title"] + "</chart>"))
+    real_chart = briefing.chart
+
+    def chart(name, obs, lang, **kw):
+        drawn = real_chart(name, obs, lang, **kw)
+        if drawn:
+            charted.append((name, obs.copy()))
+        return drawn
+
+    monkeypatch.setattr(briefing, "chart", chart)
+    return shown, charted
+
+
+def test_glotip_country_brief_never_shows_an_exact_count_below_5(capture, glotip_path):
+    from traffickstats.disclosure import PROTECTED_MEASURES
+    from traffickstats.reports import sections as s
+
+    shown, charted = capture
+    brief = s.start("country_brief", lang="en", glotip=str(glotip_path), country="TUN")
+    s.glotip_country(brief)
+    glotip = [obs[obs["source_id"] == brief.datasets["glotip"]] for _n, obs in charted]
+    assert any(len(g) for g in glotip), "no GLOTIP chart was drawn"
+    assert any(n in ("time_series", "ranked_bar") for n, _o in charted)
+    for g in glotip:
+        counts = g[g["measure"].isin(PROTECTED_MEASURES)]
+        small = counts[counts["value"].notna() & (counts["value"] > 0) & (counts["value"] < 5)]
+        assert small.empty, small[["indicator", "period_start", "sex", "age", "form", "value"]]
+    cells = re.findall(r'<td class="ts-num">([^<]*)</td>', "".join(shown))
+    assert cells and not [c for c in cells if re.fullmatch(r"[1-4]", c.strip())]
+    assert "fewer than 5" in "".join(shown)
+
+
+def test_english_overview_sections_format_numbers_the_english_way(capture):
+    from traffickstats.reports import sections as s
+
+    shown, charted = capture
+    brief = s.start("global_overview", lang="en")
+    for section in (s.ilo2012, s.later_estimates, s.profits, s.detected_vs_estimated):
+        section(brief)
+    page = _visible("".join(shown))
+    assert "20.9 million" in page and "ILO (2012)" in page
+    assert "no verified published figure" in page.lower() or "No verified published figure" in page
+    assert [n for n, _o in charted].count("side_by_side") == 1
+    pair = next(o for n, o in charted if n == "side_by_side")
+    assert set(pair["measure"]) == {"estimate_stock", "detected_count"}  # never one axis
+    assert "20,9" not in page  # no French formatting in the English report
+
+
+def test_report_texts_and_locale_labels_exist_in_all_three_languages():
+    from traffickstats.i18n import catalog
+    from traffickstats.paths import package_resource
+
+    texts = {lang: json.loads(package_resource("reports", "texts", f"{lang}.json").read_text(encoding="utf-8"))
+             for lang in ("fr", "en", "ar")}
+    assert set(texts["fr"]) == set(texts["en"]) == set(texts["ar"])
+    source = (Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "reports" / "sections.py").read_text()
+    used = set(re.findall(r'brief\.t\("([a-z0-9_.]+)"', source)) | set(re.findall(r'b\.t\("([a-z0-9_.]+)"', source))
+    for lang in ("fr", "en", "ar"):
+        missing = [k for k in used if k not in texts[lang] and k not in catalog(lang)]
+        assert not missing, (lang, missing)
+    labels = ("form.moved", "form.place_of_origin", "form.agriculture", "form.domestic_work",
+              "form.construction_manufacturing_mining_utilities", "form.economic_exploitation",
+              "form.sale_of_infants", "indicator.trafficking_offences", "indicator.victims_repatriated",
+              "indicator.ctdc_victim_records")
+    for lang in ("fr", "en", "ar"):
+        assert all(k in catalog(lang) for k in labels), lang
+    assert set(catalog("fr")) == set(catalog("en")) == set(catalog("ar"))

@@ -84,7 +84,8 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
                      title=dict(text=esc(label("unit", unit, lang))))
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False)
     fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=1.02, yanchor="bottom"),
-                      margin=dict(t=140 if len(ranges) else 100))
+                      # room beside the longest bar for its value label ("11,7 millions"), either side (rtl)
+                      margin=dict(t=140 if len(ranges) else 100, r=150, l=150))
 
     first = obs.iloc[0]
     if title is None:
@@ -95,5 +96,9 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
             title += _("fmt.comma", lang) + period_label(first, lang)
     alt = _("alt.ranked_bar", lang, title=title, items=items_text(
         zip([_category(r, by, lang) for _i, r in obs.iterrows()], labels), lang))
-    return finish(fig, obs, lang=lang, kind="ranked_bar", title=title, alt=alt, note=note,
-                  catalog=catalog, horizontal_bars=True, height=200 + 48 * len(obs))
+    fig = finish(fig, obs, lang=lang, kind="ranked_bar", title=title, alt=alt, note=note,
+                 catalog=catalog, horizontal_bars=True)
+    # bars get their own height; the footnote's bottom margin comes on top (a long footnote
+    # used to squeeze the bars until category labels were dropped)
+    fig.update_layout(height=200 + 48 * len(obs) + int(fig.layout.margin.b or 0))
+    return fig

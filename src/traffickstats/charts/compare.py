@@ -71,7 +71,8 @@ def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     )
     for k in range(1, len(panels)):  # a rule between panels
         dom = fig.layout[f"xaxis{k + 1}"].domain
-        x = (fig.layout["xaxis" if k == 1 else f"xaxis{k}"].domain[1] + dom[0]) / 2
+        # just right of the left panel: the next panel's value labels sit left of its domain
+        x = fig.layout["xaxis" if k == 1 else f"xaxis{k}"].domain[1] + 0.015
         fig.add_shape(type="line", xref="paper", yref="paper", x0=x, x1=x, y0=0, y1=1,
                       line=dict(color=INK, width=2, dash="dot"))
     fig.update_layout(margin=dict(t=220))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,6 +12,16 @@ from ..formatting import format_range
 from ..i18n import _
 from ._base import check_obs, esc, finish, geo_label, period_label, series_label, value_label
 from .style import MUTED
+
+
+#: Font size of the figure itself and line height (as a multiple of the font size).
+VALUE_SIZE, LINE_HEIGHT = 84, 1.35
+#: Characters per label line at 26 px, so a long label wraps instead of leaving the card.
+LABEL_WIDTH = 48
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [text]
 
 
 def _cap(text: str) -> str:
@@ -33,20 +45,28 @@ def headline(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     when = period_label(row, lang)
     title = title or f"{what} · {where}"
 
-    fig = go.Figure()
-    lines = [
-        (value, 96, 0.70, "#0072B2"),
-        (f"{what} · {where}", 26, 0.40, None),
-        (when, 20, 0.25, MUTED),
-    ]
+    # Lines are stacked from the top of the plot area in pixels (yshift), not at fractions of
+    # its height: the footnote's margin shrinks the plot area, and paper fractions then made
+    # the big value overlap its label. The figure height is set from the stacked lines below.
+    lines = [(value, VALUE_SIZE, "#0072B2")]
+    lines += [(part, 26, None) for part in _wrap(f"{what} · {where}", LABEL_WIDTH)]
+    lines.append((when, 20, MUTED))
     if not row["censored"] and pd.notna(row["lower"]) and pd.notna(row["upper"]):
-        lines.append((format_range(row["lower"], row["upper"], lang, unit=row["unit"]), 20, 0.12, MUTED))
-    for text, size, y, color in lines:
-        fig.add_annotation(text=esc(text), x=0.5, y=y, xref="paper", yref="paper", showarrow=False,
-                           yanchor="middle",
+        lines.append((format_range(row["lower"], row["upper"], lang, unit=row["unit"]), 20, MUTED))
+    fig = go.Figure()
+    offset = 0.0
+    for text, size, color in lines:
+        fig.add_annotation(text=esc(text), x=0.5, y=1, xref="paper", yref="paper", showarrow=False,
+                           yanchor="top", yshift=-offset,
                            font=dict(size=size, color=color) if color else dict(size=size))
+        offset += size * LINE_HEIGHT
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     alt = _("alt.headline", lang, label=what, value=value, geo=where, period=when)
-    return finish(fig, obs, lang=lang, kind="headline", title=title, alt=alt, note=note,
-                  catalog=catalog, axis_space=10, height=480)
+    fig = finish(fig, obs, lang=lang, kind="headline", title=title, alt=alt, note=note,
+                 catalog=catalog, axis_space=10)
+    # plot area = the stacked lines (+ a little air); margins = the template's top and the
+    # footnote's bottom as finish() computed it, so nothing is squeezed into anything else.
+    margin = fig.layout.margin
+    fig.update_layout(height=int((margin.t or 90) + offset + 24 + (margin.b or 0)))
+    return fig

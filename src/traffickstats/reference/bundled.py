@@ -281,7 +281,9 @@ def _cite_record(rec: dict, lang: str) -> str:
     publisher = (rec.get("publisher_fr") if fr else None) or rec["publisher"]
     publisher = _short_publisher(publisher, fr)
     title = (rec.get("title_fr") if fr else None) or rec["title"]
-    text = f"{publisher} ({int(rec['year'])}), {title}"
+    # a loaded dataset may carry no publication year (CTDC): cite it without one, never guess
+    year = rec.get("year")
+    text = f"{publisher} ({int(year)}), {title}" if year is not None and not pd.isna(year) else f"{publisher}, {title}"
     if rec.get("evidence") == "secondary" and rec.get("reported_by"):
         text += _CITE[lang]["via"] + rec["reported_by"]
     return text

@@ -73,6 +73,8 @@ class Brief:
 def start(notebook: str, *, lang: str, glotip: str = "", ctdc: str = "", gsi: str = "",
           country: str = "", region: str = "") -> Brief:
     """Title, introduction and the observations (bundled + the dataset files given)."""
+    b.DATASETS.clear()  # one report per kernel; a second start() must not cite the first's files
+    b._LOADED_SOURCES.clear()
     b.title(b.report_title(notebook, lang, country=country, region=region))
     b.paragraph(b.t(f"intro.{notebook}", lang))
     obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
@@ -120,12 +122,13 @@ def _fmt_date(text, lang: str) -> str:
     return text
 
 
-def _law_reference(detail: str) -> str:
-    """The law or decree number in a legal-status detail ("2016-61", "n° 23-04", "No. 64 of 2010")."""
+def _law_reference(detail: str, lang: str) -> str:
+    """The law or decree number in a legal-status detail, written the ``lang`` way:
+    "Law No. 64 of 2010" -> "n° 64" (fr) / "No. 64" (en) / "رقم 64" (ar); "2016-61" likewise."""
     if not isinstance(detail, str):
         return ""
-    m = re.search(r"(?:n°|No\.)\s*[\d-]+(?: of \d{4})?|\b\d{2,4}-\d{2,3}\b", detail)
-    return m.group(0) if m else ""
+    m = re.search(r"(?:n°|No\.)\s*(\d+(?:-\d+)?)|\b(\d{2,4}-\d{2,3})\b", detail)
+    return b.t("law.number", lang, num=m.group(1) or m.group(2)) if m else ""
 
 
 def _rating(detail: str) -> str:
@@ -185,9 +188,12 @@ def ilo2012_profile(brief: Brief) -> None:
         ("form", facts(shares, "ILO12-26", "ILO12-27"), "go.profile.moved_title", "go.profile.moved_note"),
     ]
     for by, rows, title, note in views:
-        if not brief.chart("stacked_shares", rows, by=by, title=brief.t(title),
-                           note=brief.t(note) if note else None):
+        # the caveat goes under the chart as page text: inside the figure it is clipped where
+        # long category labels push the plot area right
+        if not brief.chart("stacked_shares", rows, by=by, title=brief.t(title)):
             b.gap(brief.t("gap.unverified", what=brief.t(title)))
+        elif note:
+            b.note(brief.t(note))
 
 
 def later_estimates(brief: Brief) -> None:
@@ -245,8 +251,8 @@ def profits(brief: Brief) -> None:
                        geo_scheme="ilo5", period_start=2021, form="total")
     brief.chart("ranked_bar", regions, title=brief.t("go.profits.regions_title"))
     forms = facts(brief.bundled, "ILO14-03", "ILO14-05", "ILO14-06", "ILO14-07", measure="money_estimate")
-    brief.chart("ranked_bar", forms, by="form", title=brief.t("go.profits.forms_title"),
-                note=brief.t("go.profits.forms_note"))
+    if brief.chart("ranked_bar", forms, by="form", title=brief.t("go.profits.forms_title")):
+        b.note(brief.t("go.profits.forms_note"))
     b.gap(brief.t("gap.unverified", what=brief.t("what.profits2014_regions")))
     b.gap(brief.t("go.profits.third"))
 
@@ -333,7 +339,7 @@ def participants_table(brief: Brief) -> None:
         law_text = "—"
         if len(law):
             r = law.iloc[0]
-            law_text = brief.t("law.ref", ref=_law_reference(r["detail"]) or "—", date=_fmt_date(r["date"], brief.lang))
+            law_text = brief.t("law.ref", ref=_law_reference(r["detail"], brief.lang) or "—", date=_fmt_date(r["date"], brief.lang))
             sids.append(r["source_id"])
         shore = shores.get(iso3)
         rows.append([
@@ -366,7 +372,7 @@ def legal_framework(brief: Brief) -> None:
         return
     rows = []
     for _i, r in mine.iterrows():
-        ref = _rating(r["detail"]) if r["instrument"] == "us_tip_tier" else _law_reference(r["detail"])
+        ref = _rating(r["detail"]) if r["instrument"] == "us_tip_tier" else _law_reference(r["detail"], brief.lang)
         rows.append([brief.t(f"instrument.{r['instrument']}"), brief.t(f"event.{r['event']}"),
                      _fmt_date(r["date"], brief.lang), ref or "—", _cite(brief, r["source_id"])])
     b.rows_table([brief.t(k) for k in ("col.instrument", "col.event", "col.date", "col.reference",
@@ -390,12 +396,11 @@ def profile(brief: Brief) -> None:
         brief.keep(pd.DataFrame({"source_id": [pop["source_id"]]}))
     else:
         items.append(brief.t("gap.unverified", what=brief.t("what.population", country=brief.name(iso3))))
-    for scheme, level in (("mediterranean", None), ("ilo2012", None), ("ilo5", None),
-                          ("unodc", "subregion"), ("eu", "eu27"), ("coe", "membership")):
-        try:
-            region = geo.region_of([iso3], scheme, level=level, strict=False)[0]
-        except Exception:  # noqa: BLE001 - a scheme without this level: nothing to say
-            region = None
+    for scheme, level_list in (("mediterranean", [None]), ("ilo2012", [None]), ("ilo5", [None]),
+                               ("unodc", ["subregion", "region"]), ("eu", ["eu27"]), ("coe", ["membership"])):
+        region = None
+        for level in level_list:  # the finest level that places the country
+            region = region or geo.region_of([iso3], scheme, level=level, strict=False)[0]
         if region:
             items.append(brief.t("cb.profile.region", scheme=brief.t(f"scheme.{scheme}"),
                                  region=geo.region_name(scheme, region, brief.lang)))
@@ -715,8 +720,9 @@ def dataset_flows(brief: Brief, name: str) -> None:
     mine.attrs.update(flows.attrs)
     brief.keep(to_observations(mine))
     scheme = "unodc"
-    for draw in (lambda: sankey(mine, brief.lang, scheme=scheme),
-                 lambda: flow_map(mine, brief.lang, n=25)):
+    # titles kept to one line (multi-line plotly titles are clipped at the top of the figure)
+    for draw in (lambda: sankey(mine, brief.lang, scheme=scheme, title=brief.t("flows.sankey_title", year=year)),
+                 lambda: flow_map(mine, brief.lang, n=25, title=brief.t("flows.map_title", year=year))):
         try:
             show(draw())
         except TraffickstatsError:  # e.g. no corridor with both ends on the map: said, not hidden
