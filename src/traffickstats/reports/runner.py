@@ -21,6 +21,7 @@ from ..errors import ParameterError, TraffickstatsError  # noqa: F401 - Paramete
 from ..paths import notebooks_dir
 from .. import atomic
 from . import assets, html, parameters
+from .kernel import KERNEL_MANAGER
 
 NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 
@@ -177,6 +178,7 @@ def render(
                     kernel_name=kernel, language="python",
                     progress_bar=False, log_output=False, cwd=str(src.parent),
                     start_timeout=start_timeout, execution_timeout=timeout,
+                    kernel_manager_class=KERNEL_MANAGER,
                 )
         except (PapermillExecutionError, Exception) as exc:  # noqa: BLE001 - isolate any failure
             error = _describe(exc)
