@@ -176,7 +176,11 @@ class Source(pa.DataFrameModel):
     publisher_fr: Series[str] = pa.Field(nullable=True, title="Publisher (fr)", description="e.g. BIT, ONUDC, OIT.")
     title: Series[str] = pa.Field(title="Title", description="Publication title (English).")
     title_fr: Series[str] = pa.Field(nullable=True, title="Title (fr)", description="French title when one exists.")
-    year: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, title="Year", description="Publication year.")
+    year: Series[pd.Int64Dtype] = pa.Field(
+        nullable=True, ge=1900, le=2100, title="Year",
+        description="Publication year; empty only for a loaded release that does not state it "
+        "(never guessed; the citation then has no year).",
+    )
     url: Series[str] = pa.Field(nullable=True, title="URL", description="Address where the figure was seen.")
     location: Series[str] = pa.Field(nullable=True, title="Location", description="Table, page or section.")
     reported_by: Series[str] = pa.Field(
