@@ -73,9 +73,13 @@ class OfflinePage:
                                   ("pageerror", self.page_errors), ("dialog", self.dialogs)) if v}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
-    """One headless system Chromium for the session (never a downloaded browser)."""
+    """One headless system Chromium per test module (never a downloaded browser).
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in this
+    thread while it is open, and other modules' tests start their own Playwright or call
+    ``asyncio.run`` (kaleido), which a loop left running would break."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

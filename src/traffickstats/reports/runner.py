@@ -21,7 +21,7 @@ from ..errors import ParameterError, TraffickstatsError  # noqa: F401 - Paramete
 from ..paths import notebooks_dir
 from .. import atomic
 from . import assets, html, parameters
-from .kernel import KERNEL_MANAGER
+from .kernel import KERNEL_MANAGER, socket_folder
 
 NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 
@@ -172,7 +172,7 @@ def render(
         template = str(run_dir).replace("{", "{{").replace("}", "}}") + "/{pm[run_uuid]}.ipynb"
         nb_out, error = None, None
         try:
-            with _kernel_env(PLOTLY_RENDERER="plotly_mimetype"):
+            with _kernel_env(PLOTLY_RENDERER="plotly_mimetype"), socket_folder():
                 nb_out = papermill.execute_notebook(
                     str(ipynb), template, parameters=params or None,
                     kernel_name=kernel, language="python",
