@@ -363,3 +363,201 @@ def test_charts_render_offline_in_chromium(kinds, chromium, tmp_path):
     assert ticks and not any(re.search(r"\dG\b", t) for t in ticks), ticks
     assert any("Md" in t for t in ticks)
     assert f"Titre {XSS}" in titles  # shown as text, not run
+
+
+# --- layout: long titles, long labels, long footnotes (fr, ar) ---------------------------------
+
+LONG_TITLE = {  # two lines at the report width in both languages
+    "fr": "Victimes de la traite détectées dans les pays participants de la conférence de Tunis, "
+          "selon les autorités nationales",
+    "ar": "ضحايا الاتجار بالبشر المكتشفون في البلدان المشاركة في مؤتمر تونس، حسب السلطات الوطنية "
+          "والمنظمات الدولية",
+}
+
+
+def generated_sources():
+    """GENERATED: three Source records with long titles, for a three-citation footnote."""
+    return pd.concat([
+        generated_source(),
+        generated_source("generated_second", "Second generated source (not real data): trafficking in persons "
+                                             "in the Mediterranean region, detected victims by citizenship"),
+        generated_source("generated_third", "Third generated source (not real data): prosecutions and "
+                                            "convictions by form of exploitation, sex and age, 2018-2022"),
+    ], ignore_index=True)
+
+
+def long_label_rows(bundled):
+    """GENERATED values on the six ILO 2012 regions (real codes, so real long names such as
+    "Europe centrale et du Sud-Est (hors UE) et CEI"); values and sources are made up."""
+    obs = facts(bundled, *[f"ILO12-{i}" for i in range(20, 26)]).copy().reset_index(drop=True)
+    obs["value"] = [6.0, 5.0, 4.0, 3.0, 2.0, 1.0]
+    obs[["lower", "upper"]] = float("nan")
+    obs["source_id"] = ["generated_test_source", "generated_second", "generated_third"] * 2
+    obs["fact_id"], obs["note"], obs["evidence"], obs["basis"] = None, None, "primary", None
+    return obs
+
+
+def money_rows():
+    """GENERATED: made-up yearly sums in US$ for the nine participants (a money axis)."""
+    obs = generated_counts([2.5e9, 150e9, 1e9, 4e9, 5e9, 6e9, 7e9, 8e9, 9e9])
+    return obs.assign(unit="usd", measure="money_estimate", indicator="forced_labour_profits")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_long_title_wraps_and_the_top_margin_holds_it(bundled, lang):
+    from traffickstats.charts import layout
+    from traffickstats.charts.textfit import text_width
+
+    fig = charts.ranked_bar(long_label_rows(bundled), lang, title=LONG_TITLE[lang], catalog=generated_sources())
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2  # wrapped, not one line running off a 880 px report column
+    assert all(text_width(li, style.TITLE_FONT_SIZE, bold=True) <= style.REPORT_WIDTH - 2 * style.EDGE
+               for li in lines)
+    hung = fig.layout.template.layout.title  # from the figure's top edge, not a fraction of it
+    assert (hung.yanchor, hung.yref, hung.y) == ("top", "container", 1)
+    assert fig.layout.margin.t >= layout.title_height(2) > layout.title_height(1)
+    one = charts.ranked_bar(long_label_rows(bundled), lang, title="Court", catalog=generated_sources())
+    assert fig.layout.margin.t > one.layout.margin.t  # the second line gets its room
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_footnote_is_anchored_to_the_figure_edge_and_wrapped(bundled, lang):
+    from traffickstats.charts.textfit import text_width
+
+    fig = charts.ranked_bar(long_label_rows(bundled), lang, catalog=generated_sources())
+    foot = [a for a in fig.layout.annotations if a.name == "ts-footnote"]
+    assert len(foot) == 1
+    a, m = foot[0], fig.layout.margin
+    if lang == "ar":  # hung from the right edge, whatever the right margin holds
+        assert (a.x, a.xanchor, a.xshift) == (1, "right", m.r - style.EDGE)
+    else:
+        assert (a.x, a.xanchor, a.xshift) == (0, "left", -(m.l - style.EDGE))
+    assert m.l > 150 if lang == "fr" else m.r > 150  # long region names pushed the plot sideways
+    lines = a.text.split("<br>")
+    assert len(lines) >= 3  # three long citations cannot fit one line
+    assert all(text_width(li, style.FOOTNOTE_FONT_SIZE) <= style.REPORT_WIDTH - 2 * style.EDGE for li in lines)
+    assert m.b >= -a.yshift + len(lines) * style.FOOTNOTE_FONT_SIZE * 1.3  # reserved below the axis
+
+
+def test_money_axis_has_few_flat_babel_ticks():
+    from traffickstats.charts.textfit import text_width
+
+    fig = charts.ranked_bar(money_rows(), "fr", catalog=generated_source())
+    ax = fig.layout.xaxis
+    assert ax.tickangle == 0 and fig.layout.template.layout.xaxis.title.standoff == style.TITLE_STANDOFF
+    assert 2 <= len(ax.ticktext) <= 4 and not any("G" in t for t in ax.ticktext)
+    assert all(t == "0" or "Md" in t for t in ax.ticktext)
+    # evenly spaced, and neighbours fit the plot width at the report size side by side
+    steps = {b - a for a, b in zip(ax.tickvals, ax.tickvals[1:])}
+    assert len(steps) == 1
+    plot = style.REPORT_WIDTH - fig.layout.margin.l - fig.layout.margin.r
+    assert max(text_width(t, style.BASE_FONT_SIZE) for t in ax.ticktext) < plot / (len(ax.tickvals) - 1)
+
+
+def test_category_labels_wrap_but_data_keep_full_names(bundled):
+    fig = charts.ranked_bar(long_label_rows(bundled), "fr", catalog=generated_sources())
+    name = "Europe centrale et du Sud-Est (hors UE) et CEI"
+    assert name in fig.data[0].y
+    shown = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
+    assert "<br>" in shown[name] and shown[name].replace("<br>", " ") == name
+
+
+def test_text_width_and_wrap():
+    from traffickstats.charts.textfit import text_width, wrap_px
+
+    assert text_width("WWW", 18) > text_width("iii", 18) > 0
+    assert text_width("<b>abc</b>", 18, bold=True) == text_width("abc", 18, bold=True)
+    assert text_width("a<br>abcdef", 18) == text_width("abcdef", 18)
+    lines = wrap_px("Source : " + "x" * 300 + " fin", 200, 14)  # an unbreakable URL-like word
+    assert all(text_width(li, 14) <= 200 for li in lines) and lines[-1].endswith("fin")
+    assert "".join(lines).replace("Source :", "") == "x" * 300 + "fin"
+
+
+_BOXES_JS = r"""
+([divId, footIndex]) => {
+  const div = document.getElementById(divId);
+  const svg = div.querySelector('.main-svg').getBoundingClientRect();
+  const rel = (e, kind) => { const r = e.getBoundingClientRect();
+    return {kind, text: e.textContent, x0: r.left - svg.left, y0: r.top - svg.top,
+            x1: r.right - svg.left, y1: r.bottom - svg.top}; };
+  const all = (sel, kind) => Array.from(div.querySelectorAll(sel)).map(e => rel(e, kind))
+                                  .filter(b => b.x1 - b.x0 > 0 && b.text.trim());
+  const foot = div.querySelector(`.annotation[data-index="${footIndex}"] .annotation-text-g`);
+  return {w: svg.width, h: svg.height, lines: div.querySelectorAll('.gtitle .line').length,
+          boxes: [...all('.gtitle', 'title'), rel(foot, 'footnote'), ...all('.xtick text', 'xtick'),
+                  ...all('.ytick text', 'ytick'), ...all('.xtitle', 'xtitle'), ...all('.ytitle', 'ytitle'),
+                  ...all('.legend', 'legend')]};
+}
+"""
+
+
+def _overlaps(boxes):
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["kind"] == b["kind"] and a["kind"] in ("ytick", "xtick"):
+                if a["kind"] == "ytick":
+                    continue  # stacked category labels: their boxes include line spacing
+            dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            dy = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            if dx > 1 and dy > 1:
+                out.append((a["kind"], a["text"][:30], b["kind"], b["text"][:30]))
+    return out
+
+
+@pytest.mark.browser
+def test_layout_boxes_do_not_overlap_in_chromium(bundled, chromium, tmp_path):
+    """Long two-line title, long category labels, three-citation footnote and a money axis, in
+    fr and ar, drawn by plotly.js in Chromium at the report width (the HTML block in a 960 px
+    body column: an 880 px figure) and at the slide size (1920x1080, as static export lays it
+    out): title, footnote, tick labels and axis titles lie inside the SVG and never on top of
+    one another, and the footnote starts at the figure's edge."""
+    from playwright.sync_api import sync_playwright
+
+    from traffickstats.charts.bidi import bidi_isolate
+    from traffickstats.reports import assets
+
+    cases = []
+    for lang in ("fr", "ar"):
+        cases.append((f"bars-{lang}", charts.ranked_bar(long_label_rows(bundled), lang, title=LONG_TITLE[lang],
+                                                        catalog=generated_sources())))
+        cases.append((f"money-{lang}", charts.ranked_bar(money_rows(), lang, title=LONG_TITLE[lang],
+                                                         catalog=generated_source())))
+    blocks, slides = [], []
+    for key, fig in cases:
+        # the report column: briefing.css body max-width 60rem, the <figure> indented 40 px each side
+        blocks.append(f'<div style="width:960px" id="wrap-{key}">{charts.html_block(fig)}</div>')
+        spec = fig.to_dict()
+        spec["layout"].update(width=1920, height=1080)
+        spec = bidi_isolate(spec) if key.endswith("ar") else spec
+        slides.append(f'<div id="slide-{key}"></div><script>Plotly.newPlot("slide-{key}", '
+                      f'{json.dumps(spec["data"])}, {json.dumps(spec["layout"])}, {{"staticPlot": true}});</script>')
+    page = tmp_path / "layout.html"
+    page.write_text("<!doctype html><html><head><meta charset='utf-8'><script>"
+                    f"{assets.plotly_js_source().read_text(encoding='utf-8')}</script></head><body>"
+                    f"{''.join(blocks)}{''.join(slides)}</body></html>", encoding="utf-8")
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        pg = browser.new_page(viewport={"width": 2000, "height": 1200})
+        pg.goto(page.as_uri())
+        pg.wait_for_function(f"document.querySelectorAll('.main-svg .gtitle').length >= {2 * len(cases)}",
+                             timeout=20000)
+        for key, fig in cases:
+            foot = next(i for i, a in enumerate(fig.layout.annotations) if a.name == "ts-footnote")
+            div_id = pg.eval_on_selector(f"#wrap-{key} .plotly-graph-div", "e => e.id")
+            results[f"report-{key}"] = pg.evaluate(_BOXES_JS, [div_id, foot])
+            results[f"slide-{key}"] = pg.evaluate(_BOXES_JS, [f"slide-{key}", foot])
+        browser.close()
+    for case, r in results.items():
+        assert r["lines"] == 2, (case, "the long title should draw on two lines")
+        kinds = {b["kind"] for b in r["boxes"]}
+        assert {"title", "footnote", "xtick", "ytick", "xtitle"} <= kinds, (case, kinds)
+        for b in r["boxes"]:
+            inside = b["x0"] >= -0.5 and b["y0"] >= -0.5 and b["x1"] <= r["w"] + 0.5 and b["y1"] <= r["h"] + 0.5
+            assert inside, (case, b["kind"], b["text"][:40], [round(b[k]) for k in ("x0", "y0", "x1", "y1")],
+                            (r["w"], r["h"]))
+        assert not _overlaps(r["boxes"]), (case, _overlaps(r["boxes"]))
+        foot = next(b for b in r["boxes"] if b["kind"] == "footnote")
+        edge = r["w"] - foot["x1"] if case.endswith("ar") else foot["x0"]
+        assert edge < style.EDGE + 8, (case, "footnote should start at the figure's edge", edge)

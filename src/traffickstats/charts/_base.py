@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import textwrap
 import unicodedata
 
 import pandas as pd
@@ -22,15 +21,13 @@ from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
 from ..schema import COLUMNS
-from .style import MUTED, TEMPLATE_NAME, register
+from . import layout
+from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
 
 #: Measures that are modelled, not counted: their charts say "estimation modélisée".
 ESTIMATE_MEASURES = {"estimate_stock", "money_estimate"}
 #: Columns that must agree before values can be drawn on one axis (fallback for guard.rank).
 COMPARABLE_ON = ("indicator", "measure", "basis", "unit", "period_kind")
-
-FOOTNOTE_WIDTH = 120  # characters per footnote line at the template's font size
-TITLE_WIDTH = 70
 
 
 def esc(text) -> str:
@@ -217,10 +214,6 @@ def slugify(text: str) -> str:
     return slug[:60] or "chart"
 
 
-def _wrap(text: str, width: int = FOOTNOTE_WIDTH) -> list[str]:
-    return [esc(line) for line in textwrap.wrap(text, width)] or [""]
-
-
 def data_table(obs: pd.DataFrame, lang: str, catalog=None) -> dict:
     """The observations shown, as the data table under the chart lists them (plain text)."""
     cites = {sid: source_citation(sid, lang, catalog) for sid in dict.fromkeys(obs["source_id"])}
@@ -238,31 +231,72 @@ def data_table(obs: pd.DataFrame, lang: str, catalog=None) -> dict:
     return {"columns": cols, "rows": rows}
 
 
+def _axes(fig: go.Figure, letter: str) -> list[str]:
+    """Names of the figure's axes of one direction ("xaxis", "xaxis2", ...), at least the first."""
+    names = [k for k in fig.layout.to_plotly_json() if re.fullmatch(rf"{letter}axis\d*", k)]
+    return sorted(names, key=lambda k: int(k[5:] or 1)) or [f"{letter}axis"]
+
+
+def _cartesian(fig: go.Figure) -> bool:
+    return any(hasattr(t, "xaxis") for t in fig.data) and any(
+        fig.layout[a].visible is not False for a in ("xaxis", "yaxis"))
+
+
 def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: str, alt: str,
            note: str | None = None, catalog=None, horizontal_bars: bool = False,
-           axis_space: int = 90, height: int | None = None) -> go.Figure:
-    """Apply template, title, locale separators, footnote, notes, direction and metadata."""
+           axis_space: int | None = None, height: int | None = None, plot_height: int | None = None,
+           top_space: int = 0) -> go.Figure:
+    """Apply template, title, locale separators, footnote, notes, direction, margins and metadata.
+
+    Margins come from the texts (``charts.layout``): the top one holds every line of the
+    wrapped title, ``top_space`` px the chart draws above its plot (a banner) and the legend;
+    the side ones the category labels; the bottom one the x axis (``axis_space`` px when the
+    chart knows better, e.g. 10 for a map) and the footnote. ``plot_height`` is the height
+    the plot area needs: the figure's height is that plus the margins. ``height`` instead
+    fixes the figure's height.
+    """
     from .style import apply_direction
 
     register()
     footnote = footnote_text(obs, lang, catalog)
     notes = notes_for(obs, lang, note)
-    lines = _wrap(footnote) + [piece for n in notes for piece in _wrap(n)]
     rtl = text_direction(lang) == "rtl"
-    fig.add_annotation(
-        text="<br>".join(lines), xref="paper", yref="paper", x=1 if rtl else 0, y=0,
-        xanchor="right" if rtl else "left", yanchor="top", yshift=-axis_space,
-        showarrow=False, align="right" if rtl else "left", font=dict(size=14, color=MUTED),
-    )
+    heading = layout.title_lines(title)
     fig.update_layout(
         template=TEMPLATE_NAME,
-        title=dict(text="<br>".join(f"<b>{line}</b>" for line in _wrap(title, TITLE_WIDTH))),
+        title=dict(text="<br>".join(f"<b>{esc(line)}</b>" for line in heading),
+                   pad=dict(t=layout.title_pad(len(heading)))),
         separators=plotly_separators(lang),
-        margin=dict(b=axis_space + 22 * len(lines) + 20),
     )
-    if height:
-        fig.update_layout(height=height)
     apply_direction(fig, rtl, horizontal_bars=horizontal_bars)
+
+    m = fig.layout.margin
+    left = m.l if m.l is not None else EDGE
+    right = m.r if m.r is not None else EDGE
+    cartesian = _cartesian(fig)
+    if cartesian:  # room for the widest category / tick label of any vertical axis, on its side
+        for name in _axes(fig, "y"):
+            need = EDGE + layout.side_space(fig, name)
+            if fig.layout[name].side == "right":
+                right = max(right, need)
+            else:
+                left = max(left, need)
+        width = REPORT_WIDTH - left - right
+        for name in _axes(fig, "x"):
+            dom = fig.layout[name].domain or (0, 1)
+            layout.thin_ticks(fig, name, width * (dom[1] - dom[0]))
+    if axis_space is None:
+        axis_space = (layout.bottom_space(fig) if cartesian else 0) + layout.GAP
+    lines = layout.footnote_lines([footnote] + notes)
+    fig.add_annotation(**layout.footnote_annotation(
+        [esc(line) for line in lines], rtl=rtl, side_margin=right if rtl else left, below=axis_space))
+    top = layout.title_height(len(heading)) + top_space + layout.legend_height(fig, REPORT_WIDTH - left - right)
+    bottom = axis_space + layout.footnote_height(len(lines)) + EDGE
+    fig.update_layout(margin=dict(l=int(left), r=int(right), t=int(top), b=int(bottom)))
+    if plot_height:
+        fig.update_layout(height=int(top + plot_height + bottom))
+    elif height:
+        fig.update_layout(height=height)
     name = slugify(title)
     table = data_table(obs, lang, catalog)
     csv = obs[[c for c in COLUMNS if c in obs.columns]].to_csv(index=False)

@@ -11,6 +11,7 @@ from ..i18n import _, label
 from ..formatting import axis_tickformat
 from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, items_text,
                     period_label, series_label, unique_by, value_label)
+from .layout import category_ticks
 from .style import INK, OKABE_ITO, RANGE_FILL, pattern
 
 
@@ -82,10 +83,12 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
     values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna()
     fig.update_xaxes(**axis_tickformat(lang, values.tolist(), unit=unit),
                      title=dict(text=esc(label("unit", unit, lang))))
-    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed", showgrid=False,
+                     **category_ticks(names))
     fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=1.02, yanchor="bottom"),
-                      # room beside the longest bar for its value label ("11,7 millions"), either side (rtl)
-                      margin=dict(t=140 if len(ranges) else 100, r=150, l=150))
+                      # room beside the longest bar for its value label ("11,7 millions"), either side (rtl);
+                      # finish() widens the category side to the longest place name
+                      margin=dict(r=150, l=150))
 
     first = obs.iloc[0]
     if title is None:
@@ -96,9 +99,7 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
             title += _("fmt.comma", lang) + period_label(first, lang)
     alt = _("alt.ranked_bar", lang, title=title, items=items_text(
         zip([_category(r, by, lang) for _i, r in obs.iterrows()], labels), lang))
-    fig = finish(fig, obs, lang=lang, kind="ranked_bar", title=title, alt=alt, note=note,
-                 catalog=catalog, horizontal_bars=True)
-    # bars get their own height; the footnote's bottom margin comes on top (a long footnote
-    # used to squeeze the bars until category labels were dropped)
-    fig.update_layout(height=200 + 48 * len(obs) + int(fig.layout.margin.b or 0))
-    return fig
+    # bars get their own height; title, legend and footnote margins come on top (a long
+    # footnote used to squeeze the bars until category labels were dropped)
+    return finish(fig, obs, lang=lang, kind="ranked_bar", title=title, alt=alt, note=note,
+                  catalog=catalog, horizontal_bars=True, plot_height=100 + 48 * len(obs))

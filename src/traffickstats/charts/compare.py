@@ -13,20 +13,23 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..formatting import axis_tickformat
-from ..i18n import _, label
+from ..i18n import _, label, text_direction
 from ._base import (check_obs, esc, finish, geo_label, items_text, period_label, series_label,
                     value_label)
-from .style import INK, OKABE_ITO, RANGE_FILL, pattern
+from .style import BASE_FONT_SIZE, INK, OKABE_ITO, RANGE_FILL, REPORT_WIDTH, pattern
+from .textfit import LINE_HEIGHT, line_count, wrap_px
 
 PANEL_KEY = ["indicator", "measure", "basis", "unit", "period_kind"]
+SPACING = 0.12  # between panels, as a fraction of the plot width
+#: Font size plotly gives subplot titles; the banner's height (20 px bold text, padding, border).
+PANEL_TITLE_SIZE, BANNER_HEIGHT = 16, 46
 
 
-def _panel_title(row, lang: str) -> str:
-    return "<br>".join(esc(t) for t in (
-        series_label(row, lang)[:1].upper() + series_label(row, lang)[1:],
-        label("measure", row["measure"], lang),
-        period_label(row, lang),
-    ))
+def _panel_title(row, lang: str, width: float) -> str:
+    """Indicator, measure and period, each wrapped to the panel's width."""
+    what = series_label(row, lang)
+    parts = (what[:1].upper() + what[1:], label("measure", row["measure"], lang), period_label(row, lang))
+    return "<br>".join(esc(line) for t in parts for line in wrap_px(t, width, PANEL_TITLE_SIZE))
 
 
 def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
@@ -36,8 +39,12 @@ def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     keyed = obs.assign(_panel=obs[PANEL_KEY].astype("object").where(obs[PANEL_KEY].notna(), "")
                        .astype(str).agg("|".join, axis=1))
     panels = list(dict.fromkeys(keyed["_panel"]))
-    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.12 if len(panels) > 1 else 0.0,
-                        subplot_titles=[_panel_title(keyed[keyed["_panel"] == p].iloc[0], lang) for p in panels])
+    spacing = SPACING if len(panels) > 1 else 0.0
+    # a panel's width at the report width (less the outer value axis' labels): panel titles and
+    # bar names wrap to it instead of running into the next panel or tilting into the axis
+    panel_px = (REPORT_WIDTH - 240) * (1 - spacing * (len(panels) - 1)) / len(panels)
+    titles = [_panel_title(keyed[keyed["_panel"] == p].iloc[0], lang, panel_px) for p in panels]
+    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=spacing, subplot_titles=titles)
     pairs = []
     for i, p in enumerate(panels, start=1):
         part = keyed[keyed["_panel"] == p]
@@ -49,8 +56,10 @@ def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
         base = [r["lower"] if c else 0 for c, (_i, r) in zip(cens, part.iterrows())]
         height = [(r["upper"] - r["lower"]) if c else r["value"] for c, (_i, r) in zip(cens, part.iterrows())]
         colour = OKABE_ITO[(i - 1) % len(OKABE_ITO)]
+        slot = max(80.0, panel_px / len(names) - 12)
         fig.add_trace(go.Bar(
-            x=[esc(n) for n in names], y=height, base=base, text=[esc(t) for t in labels],
+            x=["<br>".join(esc(line) for line in wrap_px(n, slot, BASE_FONT_SIZE)) for n in names],
+            y=height, base=base, text=[esc(t) for t in labels],
             textposition="outside", cliponaxis=False, showlegend=False, hoverinfo="text",
             hovertext=[f"{esc(n)}: {esc(t)}" for n, t in zip(names, labels)],
             marker=dict(color=[RANGE_FILL if c else colour for c in cens],
@@ -63,21 +72,24 @@ def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
         fig.update_xaxes(showgrid=False, row=1, col=i)
         what = series_label(part.iloc[0], lang)
         pairs += [(f"{what} ({n})", t) for n, t in zip(names, labels)]
-    # The banner: not a footnote, a label the audience sees from the back of the room.
+    # The banner: not a footnote, a label the audience sees from the back of the room; it
+    # stands above the tallest panel title (subplot titles sit on the panels' top edge).
+    banner_shift = int(max(line_count(t) for t in titles) * PANEL_TITLE_SIZE * LINE_HEIGHT) + 20
     fig.add_annotation(
         text=f"<b>⚠ {esc(_('not_comparable', lang))}</b>", xref="paper", yref="paper", x=0.5, y=1.0,
-        yshift=95, xanchor="center", yanchor="bottom", showarrow=False, bordercolor=INK, borderwidth=2,
+        yshift=banner_shift, xanchor="center", yanchor="bottom", showarrow=False, bordercolor=INK, borderwidth=2,
         borderpad=6, bgcolor="#fff8e1", font=dict(size=20),
     )
+    rtl = text_direction(lang) == "rtl"
     for k in range(1, len(panels)):  # a rule between panels
-        dom = fig.layout[f"xaxis{k + 1}"].domain
-        # just right of the left panel: the next panel's value labels sit left of its domain
-        x = fig.layout["xaxis" if k == 1 else f"xaxis{k}"].domain[1] + 0.015
+        # beside the panel whose value labels do NOT fill the gap: labels sit left of each
+        # panel (right of it in Arabic, where the value axes are mirrored)
+        x = (fig.layout[f"xaxis{k + 1}"].domain[0] - 0.015 if rtl
+             else fig.layout["xaxis" if k == 1 else f"xaxis{k}"].domain[1] + 0.015)
         fig.add_shape(type="line", xref="paper", yref="paper", x0=x, x1=x, y0=0, y1=1,
                       line=dict(color=INK, width=2, dash="dot"))
-    fig.update_layout(margin=dict(t=220))
     if title is None:
         title = _("not_comparable", lang)
     alt = _("alt.side_by_side", lang, title=title, items=items_text(pairs, lang, limit=12))
     return finish(fig, obs, lang=lang, kind="side_by_side", title=title, alt=alt, note=note,
-                  catalog=catalog, height=640)
+                  catalog=catalog, plot_height=360, top_space=banner_shift + BANNER_HEIGHT)

@@ -78,4 +78,4 @@ def choropleth(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
         title = what[:1].upper() + what[1:] + (_("fmt.comma", lang) + period_label(obs.iloc[0], lang) if len(periods) == 1 else "")
     alt = _("alt.choropleth", lang, title=title, items=items_text(zip(names, labels), lang, limit=12))
     return finish(fig, obs, lang=lang, kind="choropleth", title=title, alt=alt, note=note,
-                  catalog=catalog, axis_space=10, height=620)
+                  catalog=catalog, axis_space=10, plot_height=460)

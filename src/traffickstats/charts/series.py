@@ -6,10 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..formatting import axis_tickformat
-from ..i18n import _, label
+from ..i18n import _, label, text_direction
 from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, series_label,
                     unique_by, value_label)
-from .style import INK, OKABE_ITO, SYMBOLS
+from .style import BASE_FONT_SIZE, EDGE, INK, OKABE_ITO, SYMBOLS
+from .textfit import text_width
 
 
 def _name(row, color: str, lang: str) -> str:
@@ -69,11 +70,18 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
     years = obs["period_end"].astype(int)
     fig.update_xaxes(tickformat="d", dtick=1 if years.max() - years.min() <= 12 else None, showgrid=False,
                      linecolor=INK)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom"), margin=dict(r=160, t=130))
+    # the direct labels hang right of the last points: the right margin holds the longest;
+    # in Arabic the value axis moves to that side too, so its ticks stand off past the labels
+    names = [esc(_name(part.iloc[0], color, lang)) for _k, part in obs.groupby(color, sort=False)]
+    end_labels = int(max(text_width(n, BASE_FONT_SIZE) for n in names)) + 16
+    if text_direction(lang) == "rtl":
+        fig.update_yaxes(ticklabelstandoff=end_labels)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+                      margin=dict(r=max(60, EDGE + end_labels)))
     if title is None:
         what = series_label(obs.iloc[0], lang)
         title = what[:1].upper() + what[1:]
     alt = _("alt.time_series", lang, title=title, items=_("fmt.list_sep", lang).join(p[1] for p in pairs))
     return finish(fig, obs, lang=lang, kind="time_series", title=title, alt=alt, note=note,
-                  catalog=catalog, height=560)
+                  catalog=catalog, plot_height=400)
 

@@ -10,6 +10,7 @@ from ..formatting import axis_tickformat, format_percent
 from ..i18n import _, label
 from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, guard_check, items_text,
                     period_label, series_label, unique_by, value_label)
+from .layout import category_ticks
 from .style import OKABE_ITO, pattern
 
 #: Published shares are rounded: 56 + 29 + 15.8 = 100.8 is one total, 190 is overlapping parts.
@@ -76,9 +77,9 @@ def stacked_shares(obs: pd.DataFrame, lang: str = "fr", title: str | None = None
                             unit=unit)
     fig.update_xaxes(**ticks, title=dict(text=esc(label("unit", unit, lang))))
     fig.update_yaxes(categoryorder="array", categoryarray=[esc(g) for g in groups], autorange="reversed",
-                     showgrid=False)
+                     showgrid=False, **category_ticks([esc(g) for g in groups]))
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom",
-                                                   traceorder="normal"), margin=dict(t=170))
+                                                   traceorder="normal"))
     if title is None:
         first = obs.iloc[0].copy()
         first[by] = "total"  # the title names the whole; the bars name the parts
@@ -86,4 +87,4 @@ def stacked_shares(obs: pd.DataFrame, lang: str = "fr", title: str | None = None
         title = what[:1].upper() + what[1:]
     alt = _("alt.stacked_shares", lang, title=title, items=items_text(pairs, lang, limit=12))
     return finish(fig, obs.drop(columns="_group"), lang=lang, kind="stacked_shares", title=title, alt=alt,
-                  note=note, catalog=catalog, horizontal_bars=True, height=380 + 110 * len(groups))
+                  note=note, catalog=catalog, horizontal_bars=True, plot_height=100 + 110 * len(groups))

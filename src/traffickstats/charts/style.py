@@ -42,20 +42,32 @@ def pattern(i: int | None = None, shape: str | None = None, ink: str = "white") 
     return dict(shape=shape, fillmode="overlay", fgcolor=ink, fgopacity=0.7, solidity=0.2)
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
+#: The narrowest width a chart is laid out for: the report column (briefing.css ``max-width:
+#: 60rem`` = 960 px, less the ``<figure>`` element's 40 px indents: 880 px, with some room to
+#: spare). Titles and footnotes are wrapped to it, so they also fit the wider slide.
+REPORT_WIDTH = 860
+#: Space kept free between the figure's edge and any text (title, footnote).
+EDGE = 20
+FOOTNOTE_FONT_SIZE = 14
+#: Distance between tick labels and axis title, in px (``title.standoff``), both axes.
+TITLE_STANDOFF = 12
+TICK_LENGTH = 5
 
 
 def _template() -> go.layout.Template:
     axis = dict(
         showgrid=True, gridcolor=GRID, zeroline=True, zerolinecolor=INK, linecolor=INK,
-        showline=True, ticks="outside", tickcolor=INK, automargin=True,
-        title=dict(font=dict(size=BASE_FONT_SIZE)), tickfont=dict(size=BASE_FONT_SIZE),
+        showline=True, ticks="outside", tickcolor=INK, ticklen=TICK_LENGTH, automargin=True,
+        title=dict(font=dict(size=BASE_FONT_SIZE), standoff=TITLE_STANDOFF), tickfont=dict(size=BASE_FONT_SIZE),
     )
     t = go.layout.Template()
     t.layout = go.Layout(
         font=dict(family=FONT_FAMILY, size=BASE_FONT_SIZE, color=INK),
-        # Title against the whole figure (not the plot area, which long labels push right).
-        title=dict(font=dict(size=TITLE_FONT_SIZE), x=0.01, xanchor="left", xref="container",
-                   y=0.985, yanchor="top", yref="container"),
+        # Title against the whole figure (not the plot area, which long labels push right),
+        # hung from its top edge so a second line grows downwards into the top margin that
+        # ``_base.finish`` reserves for it (a fractional y clipped two-line titles).
+        title=dict(font=dict(size=TITLE_FONT_SIZE), x=0, xanchor="left", xref="container",
+                   y=1, yanchor="top", yref="container", pad=dict(t=EDGE, l=EDGE, r=EDGE)),
         paper_bgcolor="white", plot_bgcolor="white",
         colorway=OKABE_ITO,
         xaxis=axis, yaxis=axis,
@@ -84,14 +96,17 @@ def register() -> str:
 
 def apply_direction(fig: go.Figure, rtl: bool, horizontal_bars: bool = False) -> go.Figure:
     """Mirror a figure for right-to-left reading (Arabic): title and legend on the right,
-    the category axis on the right, horizontal bars growing leftwards."""
+    the category axis on the right, colour scales on the left, horizontal bars growing leftwards."""
     if not rtl:
         return fig
     fig.update_layout(
-        title=dict(x=0.99, xanchor="right"),
+        title=dict(x=1, xanchor="right"),
         legend=dict(x=1, xanchor="right"),
     )
     fig.update_yaxes(side="right")
+    for trace in fig.data:  # colour scales move to the left, the side the reader ends on
+        if "colorbar" in trace and trace.showscale is not False:
+            trace.colorbar.update(x=-0.02, xanchor="right")
     if horizontal_bars:
         fig.update_xaxes(autorange="reversed")
     return fig

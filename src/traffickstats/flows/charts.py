@@ -108,10 +108,10 @@ def _table(f: pd.DataFrame, lang: str, rank: bool = False) -> dict:
 
 
 def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt, note, catalog,
-            height, rank=False):
+            plot_height, rank=False):
     """charts._base.finish, then the flow table (not the observation table) as data and CSV."""
     fig = finish(fig, to_observations(f), lang=lang, kind=kind, title=title, alt=alt, note=note,
-                 catalog=_catalog(f, catalog), axis_space=10, height=height)
+                 catalog=_catalog(f, catalog), axis_space=10, plot_height=plot_height)
     meta = dict(fig.layout.meta)
     ts = dict(meta["traffickstats"])
     ts["table"] = _table(shown, lang, rank=rank)
@@ -185,7 +185,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
               _label(r, lang)) for _i, r in a.iterrows()]
     alt = _("flows.alt.sankey", lang, title=title, items=items_text(items, lang, limit=10))
     return _finish(fig, f, a, lang=lang, kind="sankey", title=title, alt=alt,
-                   note=_notes(f, lang, note), catalog=catalog, height=720)
+                   note=_notes(f, lang, note), catalog=catalog, plot_height=540)
 
 
 # --- map ------------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def flow_map(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, n:
         extra.append(_("flows.note.not_drawn", lang, items=", ".join(missing)))
     alt = _("flows.alt.map", lang, title=title, items=items_text(items, lang, limit=10))
     return _finish(fig, f, top, lang=lang, kind="flow_map", title=title, alt=alt,
-                   note=_notes(f, lang, note, extra), catalog=catalog, height=640, rank=True)
+                   note=_notes(f, lang, note, extra), catalog=catalog, plot_height=460, rank=True)
 
 
 # --- table ----------------------------------------------------------------------------------------
