@@ -248,7 +248,8 @@ def test_report_texts_and_locale_labels_exist_in_all_three_languages():
     texts = {lang: json.loads(package_resource("reports", "texts", f"{lang}.json").read_text(encoding="utf-8"))
              for lang in ("fr", "en", "ar")}
     assert set(texts["fr"]) == set(texts["en"]) == set(texts["ar"])
-    source = (Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "reports" / "sections.py").read_text()
+    source = "".join(p.read_text() for p in sorted(
+        (Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "reports" / "sections").glob("*.py")))
     used = set(re.findall(r'brief\.t\("([a-z0-9_.]+)"', source)) | set(re.findall(r'b\.t\("([a-z0-9_.]+)"', source))
     for lang in ("fr", "en", "ar"):
         missing = [k for k in used if k not in texts[lang] and k not in catalog(lang)]

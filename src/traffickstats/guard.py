@@ -64,6 +64,8 @@ _OPERATIONS = {"add": "add", "sum": "add", "total": "add", "+": "add",
                "rank": "rank", "compare": "rank", "share": "share"}
 _SIDE_BY_SIDE = ("Show them side by side with guard.side_by_side(...), labelled, instead.")
 
+_VICTIMS_NOT_CASES = ("a count of victims and a count of cases measure different things "
+                      "(one case can involve several victims)")
 _PAIR_WHY = {
     frozenset({"estimate_stock", "detected_count"}):
         "an estimate of a stock and a count of detected victims measure different things "
@@ -71,12 +73,8 @@ _PAIR_WHY = {
     frozenset({"estimate_stock", "registered_count"}):
         "an estimate of a stock and a count of registered victims measure different things "
         "(most victims are never registered)",
-    frozenset({"detected_count", "case_count"}):
-        "a count of victims and a count of cases measure different things "
-        "(one case can involve several victims)",
-    frozenset({"registered_count", "case_count"}):
-        "a count of victims and a count of cases measure different things "
-        "(one case can involve several victims)",
+    frozenset({"detected_count", "case_count"}): _VICTIMS_NOT_CASES,
+    frozenset({"registered_count", "case_count"}): _VICTIMS_NOT_CASES,
     frozenset({"detected_count", "justice_count"}):
         "victims and offenders (suspected, prosecuted, convicted) are different people",
 }

@@ -196,6 +196,8 @@ _PER_RE = [
     (_word_end(rf"(?:per|pour|par|for every|sur|in|/|لكل)\s*(?:{p})(?:\s+(?:d'|de |of )?{_PEOPLE})?"), unit)
     for p, unit in _PER_DENOMINATORS
 ]
+#: Rate units after a number, tried in this order: percent, per mille, "per 100,000" ...
+_RATE_UNITS = [(_PERCENT_RE, "percent"), (_PERMILLE_RE, "per_1000"), *_PER_RE]
 _PER_VICTIM_RE = _word_end(r"(?:per|par|pour|/)\s*(?:victim|victime|person|personne)")
 _NOUN_RE = _word_end(rf"(?:(?:de |d'|of )?{_PEOPLE}|(?:de |d')?(?:victimes?|personnes?)|people)")
 
@@ -376,19 +378,9 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
                 currency, rest = code, after
                 continue
         if "unit" not in seen:
-            word, _, after = _consume([_PERCENT_RE], rest)
+            word, rate_unit, after = _consume(_RATE_UNITS, rest)
             if word:
-                unit, rest = "percent", after
-                seen.add("unit")
-                continue
-            word, _, after = _consume([_PERMILLE_RE], rest)
-            if word:
-                unit, rest = "per_1000", after
-                seen.add("unit")
-                continue
-            word, per_unit, after = _consume(_PER_RE, rest)
-            if word:
-                unit, rest = per_unit, after
+                unit, rest = rate_unit, after
                 seen.add("unit")
                 continue
             if currency is not None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import IncomparableError, ParameterError
 from ..geo import members, region_of, scheme_table
+from ..geo.regions import _level
 from .table import (CROSS_BORDER_GROUPS, FLOW_COLUMNS, UNKNOWN_GROUPS, sum_flows, validate)
 
 __all__ = ["OTHER", "FOREIGN", "UNKNOWN", "aggregate", "shares", "top_corridors", "inflow",
@@ -50,27 +51,13 @@ def require_one(flows: pd.DataFrame, what: str) -> None:
 
 # --- placing both ends in a region scheme ----------------------------------------------------
 
-def _level_of(scheme: str, level: str | None) -> str:
-    t = scheme_table()
-    levels = list(dict.fromkeys(t.loc[t["scheme"] == scheme, "level"]))
-    if not levels:
-        from ..errors import UnknownGeographyError
-
-        raise UnknownGeographyError(f"unknown region scheme {scheme!r}", unknown=[scheme])
-    if level is None:
-        return levels[0]
-    if level not in levels:
-        raise ParameterError(f"scheme {scheme!r} has levels {', '.join(levels)}, not {level!r}")
-    return level
-
-
 def place(codes: pd.Series, code_schemes: pd.Series, scheme: str, level: str | None = None) -> pd.Series:
     """Region of ``scheme`` for each code (ISO3, a region code of ``scheme`` or a group token).
 
     Codes no region contains become ``other``; cross-border tokens ``foreign``; unknown
     citizenship and stateless ``unknown``.
     """
-    lv = _level_of(scheme, level)
+    lv = _level(scheme, level)  # the scheme's default level, or an error naming the known ones
     t = scheme_table()
     own = set(t.loc[(t["scheme"] == scheme) & (t["level"] == lv), "region"])
     codes = codes.astype(str)
