@@ -12,6 +12,7 @@ import re
 import urllib.parse
 import warnings
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -561,3 +562,17 @@ def test_layout_boxes_do_not_overlap_in_chromium(bundled, chromium, tmp_path):
         foot = next(b for b in r["boxes"] if b["kind"] == "footnote")
         edge = r["w"] - foot["x1"] if case.endswith("ar") else foot["x0"]
         assert edge < style.EDGE + 8, (case, "footnote should start at the figure's edge", edge)
+
+
+def test_time_series_with_a_cell_hidden_by_disclosure_control():
+    """A year hidden to protect another cell has an open upper bound (infinity): the series
+    still draws, its axis stays finite, and the hidden year reads "masqué", never a number."""
+    obs = generated_counts([120, 3, 40, 55, 60, 70, 80, 90, 100]).iloc[:4].copy()  # GENERATED
+    obs["geo"] = "TUN"
+    obs["period_start"] = obs["period_end"] = pd.array([2017, 2018, 2019, 2020], dtype="Int64")
+    obs.loc[1, ["value", "lower", "upper", "censored", "note"]] = [float("nan"), 5.0, float("inf"), True,
+                                                                  "suppressed to protect another cell"]
+    fig = charts.time_series(obs, "fr", catalog=generated_source())
+    ticks = list(fig.layout.yaxis.tickvals)
+    assert ticks and all(np.isfinite(ticks)) and max(ticks) >= 120
+    assert "masqué" in meta(fig)["csv"] or "masqué" in str(meta(fig)["table"])

@@ -183,7 +183,8 @@ def axis_tickformat(lang: str, values=None, unit: str | None = None, n: int = 5)
     base = {"exponentformat": "none", "separatethousands": True, "tickformat": ",~f"}
     if values is None:
         return base
-    vals = [float(v) for v in values if v is not None and not math.isnan(float(v))]
+    # finite values only: a cell hidden to protect another has an open (infinite) upper bound
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if not vals:
         return base
     ticks = nice_ticks(min(vals), max(vals), n)

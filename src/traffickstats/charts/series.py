@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -56,6 +57,8 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
         if len(cens):
             xs, ys, texts = [], [], []
             for _i, r in cens.iterrows():
+                if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"])):
+                    continue  # a cell hidden to protect another: no range to draw (table says "masqué")
                 xs += [int(r["period_end"]), int(r["period_end"]), None]
                 ys += [r["lower"], r["upper"], None]
                 t = esc(value_label(r, lang))
@@ -64,7 +67,7 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
                 x=xs, y=ys, mode="lines", line=dict(color=colour, dash="dot", width=4),
                 name=esc(f"{name} ({_('range_only', lang)})"), hoverinfo="text", hovertext=texts,
             ))
-    values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna().tolist()
+    values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna().tolist()  # finite ones used
     fig.update_yaxes(**axis_tickformat(lang, values, unit=unit), rangemode="tozero",
                      title=dict(text=esc(label("unit", unit, lang))))
     years = obs["period_end"].astype(int)
