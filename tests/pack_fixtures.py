@@ -88,6 +88,19 @@ def browser(chromium):
         b.close()
 
 
+def watched_page(ctx) -> OfflinePage:
+    """A new page in ``ctx`` with every non-file request aborted and everything suspicious
+    (blocked requests, console and page errors, dialogs) recorded."""
+    rec = OfflinePage(page=None)
+    ctx.route("**/*", offline_route(rec.blocked))
+    page = ctx.new_page()
+    rec.page = page
+    page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
+    page.on("dialog", lambda d: (rec.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    return rec
+
+
 @pytest.fixture
 def open_offline(browser):
     """``open_offline(path_or_url, **context_kw) -> OfflinePage`` (loaded, network blocked)."""
@@ -96,13 +109,8 @@ def open_offline(browser):
     def _open(target, wait_until: str = "load", **context_kw) -> OfflinePage:
         ctx = browser.new_context(**context_kw)
         contexts.append(ctx)
-        rec = OfflinePage(page=None)
-        ctx.route("**/*", offline_route(rec.blocked))
-        page = ctx.new_page()
-        rec.page = page
-        page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
-        page.on("dialog", lambda d: (rec.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        rec = watched_page(ctx)
+        page = rec.page
         url = target if isinstance(target, str) else Path(target).resolve().as_uri()
         page.goto(url, wait_until=wait_until)
         return rec

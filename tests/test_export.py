@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from generated import generated_counts, generated_source  # GENERATED inputs
 
 from traffickstats import charts
 from traffickstats.charts import export
@@ -30,7 +31,6 @@ from traffickstats.charts.export import Exporter, bidi_isolate, export_figures, 
 from traffickstats.errors import ExportError
 from traffickstats.reference import observations
 
-PARTICIPANTS = ["TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE"]
 #: Hosts a chart page would reach if it used kaleido's defaults (CDN plotly.js, MathJax, maps).
 CONTENT_HOSTS = ("plot.ly", "cdnjs", "mathjax", "jsdelivr", "unpkg", "fonts.g")
 
@@ -40,29 +40,6 @@ def png_size(path: Path) -> tuple[int, int]:
     head = Path(path).read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", path
     return struct.unpack(">II", head[16:24])
-
-
-def generated_counts(values=None):
-    """GENERATED: one detected-victims count per participant, 2022 (values are made up)."""
-    values = values or [100 * (i + 1) for i in range(len(PARTICIPANTS))]
-    return pd.DataFrame({
-        "indicator": "trafficking_victims_detected", "measure": "detected_count", "basis": None,
-        "geo": PARTICIPANTS, "geo_scheme": "iso3", "citizenship": None,
-        "period_start": pd.array([2022] * 9, dtype="Int64"), "period_end": pd.array([2022] * 9, dtype="Int64"),
-        "period_kind": "annual", "sex": "total", "age": "total", "form": "total",
-        "value": [float(v) for v in values], "unit": "persons", "lower": float("nan"), "upper": float("nan"),
-        "censored": False, "evidence": "primary", "source_id": "generated_export_test", "fact_id": None,
-        "note": None,
-    })
-
-
-def generated_source():
-    """GENERATED: the Source record of the generated rows."""
-    return pd.DataFrame([{
-        "source_id": "generated_export_test", "publisher": "Test fixture", "publisher_fr": "Jeu d'essai",
-        "title": "Generated test source (not real data)", "title_fr": "Source d'essai générée (données fictives)",
-        "year": 2024, "url": None, "location": None, "reported_by": None, "terms": None, "evidence": "primary",
-    }])
 
 
 def twenty_charts() -> dict:
@@ -82,7 +59,8 @@ def twenty_charts() -> dict:
         figs[f"shares-{lang}"] = charts.stacked_shares(
             facts("ILO12-10", "ILO12-11", "ILO12-12", measure="share"), lang)
         figs[f"tunisia-{lang}"] = charts.time_series(facts("TUN-01"), lang)
-        figs[f"map-{lang}"] = charts.choropleth(generated_counts(), lang, catalog=generated_source())
+        figs[f"map-{lang}"] = charts.choropleth(generated_counts(source_id="generated_export_test"), lang,
+                                                catalog=generated_source("generated_export_test"))
         figs[f"compare-{lang}"] = charts.side_by_side(facts("ILO12-01", "TUN-05"), lang)
     figs["profits-fr"] = charts.ranked_bar(facts("ILO14-08", "ILO14-09"), "fr")
     figs["profits-en"] = charts.ranked_bar(facts("ILO14-08", "ILO14-09"), "en")

@@ -120,16 +120,11 @@ def hostile_report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_page(hostile_report, browser):
     """The hostile report opened offline once; what each payload became, per place."""
-    from pack_fixtures import OfflinePage, offline_route
+    from pack_fixtures import watched_page
 
     ctx = browser.new_context()
-    rec = OfflinePage(page=None)
-    ctx.route("**/*", offline_route(rec.blocked))
-    page = ctx.new_page()
-    rec.page = page
-    page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
-    page.on("dialog", lambda d: (rec.dialogs.append(d.message), d.dismiss()))
+    rec = watched_page(ctx)
+    page = rec.page
     page.goto(hostile_report["html"].as_uri())
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {hostile_report['n']}",
                            timeout=30000)
