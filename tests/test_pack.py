@@ -98,8 +98,9 @@ def test_manifest_fields(failing_pack):
     if ok.get("thumbnail") is None:
         assert any("png" in w for w in ok["warnings"]) and ok["outputs"] == ["fr/hello.html"]
     else:  # one image per named chart, the first is the index thumbnail
-        assert ok["outputs"][1:] == ["fr/hello-fixture_bar.png", "fr/hello-chart2.png"]
-        assert ok["thumbnail"] == "fr/hello-fixture_bar.png"
+        assert ok["outputs"][1:] == ["fr/images/hello/fixture_bar.png", "fr/images/hello/fixture_bar-slide2x.png",
+                                     "fr/images/hello/chart2.png", "fr/images/hello/chart2-slide2x.png"]
+        assert ok["thumbnail"] == "fr/images/hello/fixture_bar.png"
         assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
 
 

@@ -50,7 +50,8 @@ def exporter():
 
 
 def export(figures: dict[str, dict], out_dir: Path, formats: list[str]) -> list[Path]:
-    """Write ``{stem: figure}`` as ``out_dir/<stem>.<fmt>``; return the files that exist after.
+    """Write ``{name: figure}`` into ``out_dir`` (``<name>.png``, ``<name>-slide2x.png``,
+    ``<name>.svg``, ``<name>.pdf``); return every file written.
 
     Raises LookupError when the export module is not available yet.
     """
@@ -59,7 +60,5 @@ def export(figures: dict[str, dict], out_dir: Path, formats: list[str]) -> list[
         raise LookupError("traffickstats.charts.export is not available: static images skipped")
     import plotly.graph_objects as go
 
-    figs = {stem: go.Figure(fig) for stem, fig in figures.items()}
-    export_figures(figs, Path(out_dir), list(formats))
-    return [Path(out_dir) / f"{stem}.{fmt}" for stem in figs for fmt in formats
-            if (Path(out_dir) / f"{stem}.{fmt}").is_file()]
+    figs = {name: go.Figure(fig) for name, fig in figures.items()}
+    return list(export_figures(figs, Path(out_dir), list(formats)))

@@ -253,28 +253,29 @@ def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[s
         for e in todo:
             e["warnings"].append(msg)
         return [msg]
-    by_dir: dict[Path, dict[str, tuple[dict, dict]]] = {}
-    for e in todo:
-        html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
-        nb = nbformat.read(out / e["executed"], as_version=4)
-        for name, fig in figures.extract(nb):
-            by_dir.setdefault(html_path.parent, {})[f"{html_path.stem}-{name}"] = (fig, e)
     problems = []
-    for folder, figs in by_dir.items():
+    for e in todo:
+        # slides go beside the report, one folder per report: <lang>/images/<report>/<chart>.png
+        html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
+        folder = html_path.parent / "images" / html_path.stem
+        nb = nbformat.read(out / e["executed"], as_version=4)
+        figs = dict(figures.extract(nb))
         try:
-            written = figures.export({k: v[0] for k, v in figs.items()}, folder, image_formats)
+            written = figures.export(figs, folder, image_formats)
         except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
-            msg = f"{'/'.join(image_formats)} export failed in {folder.name}/: {type(exc).__name__}: {exc}"
+            msg = f"{'/'.join(image_formats)} export failed for {html_path.name}: {type(exc).__name__}: {exc}"
             problems.append(msg)
-            for _, e in figs.values():
-                e["warnings"].append(msg)
+            e["warnings"].append(msg)
             continue
+        keep = {Path(p).name for p in written}
+        for stale in folder.iterdir():  # charts the report no longer draws
+            if stale.is_file() and stale.name not in keep:
+                stale.unlink()
         for path in written:
-            entry = figs[path.stem][1]
-            rel = path.relative_to(out).as_posix()
-            entry["outputs"].append(rel)
-            if path.suffix == ".png" and not entry.get("thumbnail"):
-                entry["thumbnail"] = rel
+            rel = Path(path).relative_to(out).as_posix()
+            e["outputs"].append(rel)
+            if rel.endswith(".png") and not rel.endswith("-slide2x.png") and not e.get("thumbnail"):
+                e["thumbnail"] = rel
     return problems
 
 
