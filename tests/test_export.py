@@ -149,12 +149,14 @@ def test_png_sizes_svg_and_pdf(exported):
 
 
 def test_pack_calling_convention(ex, tmp_path):
-    """``reports.figures.export`` passes ``{stem: Figure}``, a folder and ``["png", "svg"]``."""
+    """``reports.figures.export`` passes ``{name: figure dict}``, a folder and ``["png", "svg"]``
+    and gets back every file written (the 2x slide PNG too), all present."""
     from traffickstats.reports import figures
 
     fig = charts.headline(observations(fact="ILO12-01"), "fr")
-    written = figures.export({"country_brief-TUN-chart1": fig.to_dict()}, tmp_path, ["png", "svg"])
-    assert [p.name for p in written] == ["country_brief-TUN-chart1.png", "country_brief-TUN-chart1.svg"]
+    written = figures.export({"chart1": fig.to_dict()}, tmp_path, ["png", "svg"])
+    assert [p.name for p in written] == ["chart1.png", "chart1-slide2x.png", "chart1.svg"]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in written)
 
 
 def test_nothing_is_fetched_from_the_network(exported, proxy, chromium):

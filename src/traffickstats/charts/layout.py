@@ -14,6 +14,8 @@ so a wider figure only gives the plot area more room.
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from .style import (BASE_FONT_SIZE, EDGE, FOOTNOTE_FONT_SIZE, MUTED, REPORT_WIDTH, TICK_LENGTH,
@@ -168,7 +170,10 @@ def category_ticks(names: list[str]) -> dict:
     """Axis properties that show category names (already escaped) wrapped onto lines of at
     most ``CATEGORY_SHARE`` of the report width; the data keep the full names."""
     limit = REPORT_WIDTH * CATEGORY_SHARE
-    text = ["<br>".join(wrap_px(plain_name, limit, BASE_FONT_SIZE)) for plain_name in names]
+    # wrap the text as drawn, then escape each line: cutting the escaped form could split an
+    # entity ("&g<br>t;") and show markup characters wrongly
+    text = ["<br>".join(html.escape(line, quote=False)
+                        for line in wrap_px(html.unescape(name), limit, BASE_FONT_SIZE)) for name in names]
     return dict(tickmode="array", tickvals=list(names), ticktext=text)
 
 
