@@ -229,7 +229,7 @@ def _describe(unknown: dict[object, str]) -> tuple[str, dict[str, list[str]]]:
     return "; ".join(parts), sugg
 
 
-def _convert(values: Iterable[object], lookup, what: str, strict: bool) -> list[str | None]:
+def _convert(values: Iterable[object], lookup, what: str, strict: bool, warn: bool = True) -> list[str | None]:
     values = list(values)
     # country_converter's trick: convert each distinct value once, then map.
     done: dict[object, tuple[str | None, str]] = {}
@@ -238,7 +238,7 @@ def _convert(values: Iterable[object], lookup, what: str, strict: bool) -> list[
         if k not in done:
             done[k] = lookup(v)
     unknown = {k: reason for k, (iso3, reason) in done.items() if iso3 is None}
-    if unknown:
+    if unknown and (strict or warn):  # suggestions cost a fuzzy search: only when they are shown
         listing, sugg = _describe(unknown)
         msg = f"{len(unknown)} unknown {what}: {listing}"
         if strict:
@@ -253,16 +253,17 @@ def _hashable(v: object) -> object:
     return v if isinstance(v, (str, int, float)) else str(v)
 
 
-def to_iso3(names: Iterable[object], *, strict: bool = True) -> list[str | None]:
+def to_iso3(names: Iterable[object], *, strict: bool = True, warn: bool = True) -> list[str | None]:
     """ISO3 codes for names (English, French, Arabic), ISO2, ISO3 or M49 codes.
 
     Unknowns: with ``strict`` raise :class:`UnknownGeographyError` listing all of them at once
     with up to three suggestions each; otherwise return None for them and warn
-    (:class:`UnknownGeographyWarning`) with the same list.
+    (:class:`UnknownGeographyWarning`) with the same list. ``warn=False`` is for callers that
+    account for every None themselves (loaders turn them into rejects with a reason).
     """
     if isinstance(names, str):
         raise ParameterError("to_iso3 takes a list of names; wrap a single name: to_iso3([name])")
-    return _convert(names, _lookup, "geographies", strict)
+    return _convert(names, _lookup, "geographies", strict, warn)
 
 
 def _lookup_iso2(value: object) -> tuple[str | None, str]:
@@ -275,12 +276,13 @@ def _lookup_iso2(value: object) -> tuple[str | None, str]:
     return (iso3, "") if iso3 else (None, "not an ISO 3166 alpha-2 code")
 
 
-def iso2_to_iso3(codes: Iterable[object], *, strict: bool = True) -> list[str | None]:
+def iso2_to_iso3(codes: Iterable[object], *, strict: bool = True, warn: bool = True) -> list[str | None]:
     """ISO3 for ISO 3166 alpha-2 codes. "NA" is Namibia; EL and UK (EU usage) are Greece and
-    the United Kingdom; 00, ZZ, -99 and empty are unknown by rule (see ``REFUSED_CODES``)."""
+    the United Kingdom; 00, ZZ, -99 and empty are unknown by rule (see ``REFUSED_CODES``).
+    ``strict`` and ``warn`` as for :func:`to_iso3`."""
     if isinstance(codes, str):
         raise ParameterError("iso2_to_iso3 takes a list of codes; wrap a single code: [code]")
-    return _convert(codes, _lookup_iso2, "ISO2 codes", strict)
+    return _convert(codes, _lookup_iso2, "ISO2 codes", strict, warn)
 
 
 # --- names and numeric codes out ---------------------------------------------------------

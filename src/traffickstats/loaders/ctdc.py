@@ -35,7 +35,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -247,9 +246,7 @@ def _convert_codes(raws: list[str], convert) -> dict[str, object]:
     """Convert distinct codes in one call; codes the converter does not know become _BAD."""
     if not raws:
         return {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", geo.UnknownGeographyWarning)
-        got = convert([r.strip().upper() for r in raws], strict=False)
+    got = convert([r.strip().upper() for r in raws], strict=False, warn=False)
     return {r: (v if v else _BAD) for r, v in zip(raws, got)}
 
 

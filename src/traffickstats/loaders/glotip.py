@@ -56,7 +56,6 @@ Reading rules (they decide what a figure *is*):
 from __future__ import annotations
 
 import re
-import warnings as _warnings
 from datetime import date, datetime
 from pathlib import Path
 
@@ -262,9 +261,7 @@ def load_glotip(path) -> LoadResult:
             geo_scheme[hit], geo_code[hit] = target
     plain = ~agg & (iso != "")
     uniq = sorted(set(iso[plain]))
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore")
-        known = dict(zip(uniq, geo.to_iso3(uniq, strict=False)))
+    known = dict(zip(uniq, geo.to_iso3(uniq, strict=False, warn=False)))
     reject(plain & iso.map(lambda c: known.get(c) != c), "Iso3_code", R_ISO)
 
     # -- indicator / dimension / category --------------------------------------------------
@@ -287,9 +284,7 @@ def load_glotip(path) -> LoadResult:
     cit_reason = table["reject_reason"].to_dict()
     unseen = sorted(set(cat[is_cit & ~qcode]) - set(cit_map))
     if unseen:  # a newer release: fall back on the geography module, and say so
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            found = geo.to_iso3(unseen, strict=False)
+        found = geo.to_iso3(unseen, strict=False, warn=False)
         for name, iso3 in zip(unseen, found):
             cit_map[name] = iso3 or ""
             cit_reason[name] = "" if iso3 else R_CITIZENSHIP

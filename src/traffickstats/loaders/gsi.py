@@ -23,7 +23,6 @@ field is listed in ``warnings``; a row with no figure at all is rejected with th
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -120,9 +119,7 @@ def load_gsi(path) -> LoadResult:
 
     names = raw[roles["country"]].str.strip()
     distinct = sorted(set(names) - {""})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", geo.UnknownGeographyWarning)
-        iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False)))
+    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False)))
 
     figures = [("stock", roles["stock"]), ("rate", roles["rate"]), ("population", roles["population"])]
     rejects, warns, obs, records = [], [], [], []

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings as _warnings
 from pathlib import Path
 
 import numpy as np
@@ -166,9 +165,7 @@ def _values(cells: pd.Series, scale: float = 1.0) -> pd.Series:
 def _wb_geo(codes: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(geo, geo_scheme, reject reason or None) for World Bank country codes."""
     uniq = sorted(set(codes))
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore")
-        iso = dict(zip(uniq, geo.to_iso3(uniq, strict=False)))
+    iso = dict(zip(uniq, geo.to_iso3(uniq, strict=False, warn=False)))
     table = {}
     for c in uniq:
         if c == "WLD":

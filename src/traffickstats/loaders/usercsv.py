@@ -50,7 +50,6 @@ reads the file (encoding, separator, sheet), :mod:`.dates` reads periods and
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,9 +289,7 @@ def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping) -> list[tup
         if r.get("citizenship") and r["citizenship"] not in _CITIZENSHIP_TOKENS:
             names.add(r["citizenship"])
     distinct = sorted(names)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", geo.UnknownGeographyWarning)
-        iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False))) if distinct else {}
+    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False))) if distinct else {}
     kept = []
     for rownum, r in rows:
         bad = None
