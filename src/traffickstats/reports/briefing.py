@@ -133,21 +133,25 @@ def place_name(geo: str, scheme: str | None, lang: str) -> str:
 
 
 def format_number(value: float, lang: str) -> str:
-    """A figure as published, grouped the ``lang`` way (no rounding beyond the data's own)."""
-    from babel.numbers import format_decimal
+    """A figure as published, grouped the ``lang`` way (no rounding beyond the data's own);
+    empty for a missing value."""
+    from ..formatting import format_number as _format
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return format_decimal(value, locale=lang, decimal_quantization=False)
+    return _format(value, lang)
 
 
 def format_value(row: pd.Series, lang: str) -> str:
-    """Value with its bounds; a censored cell shows its published range (e.g. 1–4)."""
+    """Value with its published bounds; a cell without a value is written by the disclosure
+    rule ("moins de 5", "masqué", or a published range), the same as under the charts."""
     val, lo, hi = row.get("value"), row.get("lower"), row.get("upper")
     has = lambda x: x is not None and not pd.isna(x)  # noqa: E731
-    if not has(val) and has(lo) and has(hi):
-        return f"{format_number(lo, lang)}–{format_number(hi, lang)}"
-    text = format_number(val, lang) if has(val) else ""
+    if not has(val):
+        from ..disclosure import display_value
+
+        return display_value(row, lang) if has(lo) or has(hi) else ""
+    text = format_number(val, lang)
     if has(lo) and has(hi) and not bool(row.get("censored", False)):
         text += f" ({format_number(lo, lang)}–{format_number(hi, lang)})"
     return text
