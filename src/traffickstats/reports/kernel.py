@@ -253,9 +253,9 @@ def start_server(kernel_name: str = "python3", notebooks: Iterable[str | os.Path
 
     try:
         prefix = fork_prefix(KernelSpecManager().get_kernel_spec(kernel_name).argv)
-    except NoSuchKernel:
+        return ForkServer.start(prefix, preload_modules(notebooks)) if prefix else None
+    except (NoSuchKernel, OSError):  # kernels then start the ordinary way
         return None
-    return ForkServer.start(prefix, preload_modules(notebooks)) if prefix else None
 
 
 _lock = threading.Lock()
@@ -288,7 +288,10 @@ def _server_for(argv: list[str]) -> ForkServer | None:
             _retired.append(_own.pop(tuple(prefix)))  # closed once its kernels have ended
             server = None
         if server is None:
-            server = _own[tuple(prefix)] = ForkServer.start(prefix, preload_modules())
+            try:
+                server = _own[tuple(prefix)] = ForkServer.start(prefix, preload_modules())
+            except OSError:
+                return None
         return server
 
 

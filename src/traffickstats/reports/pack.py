@@ -7,8 +7,10 @@ written as ``<out>/<lang>/<notebook>[-<ISO3>].html`` beside ONE shared copy of p
 
 Robustness:
 
-- each report runs in its own worker process (and its kernel in its own process); one
-  failure is recorded (manifest, index, ``<name>.failed.ipynb``) and the others go on;
+- each report runs in its own worker process (and its kernel in its own process, forked
+  fresh from the pack's warm fork server, see ``kernel``); one failure is recorded (manifest,
+  index, ``<name>.failed.ipynb``) and the others go on; workers, the fork server and its
+  kernels end with the pack, even when it is killed;
 - every file is written under a temporary name and renamed (``atomic``), and the manifest
   is rewritten after each report, so an interrupted run loses only the reports in flight;
 - a report whose inputs (notebook source, dataset files, bundled data), parameters,
