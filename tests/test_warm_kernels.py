@@ -191,6 +191,43 @@ def test_a_preloaded_module_changed_on_disk_is_imported_afresh(tmp_path, monkeyp
     assert value(5)[1] == 2  # the server refused to fork stale code
 
 
+def test_a_module_that_pulls_in_a_shell_aware_import_is_never_forked_with_it(tmp_path, monkeypatch):
+    """tqdm.auto looks for a notebook front end when imported: it must be imported in the kernel."""
+    pytest.importorskip("tqdm")
+    for name, value in (("_cold", set()), ("_own", {}), ("_retired", [])):  # this test's servers only
+        monkeypatch.setattr(kernel, name, value)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "ts_fixture_pulls.py").write_text("import tqdm.auto\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(lib))
+    nb = tmp_path / "nb" / "pulls.py"
+    nb.parent.mkdir()
+    nb.write_text(textwrap.dedent('''\
+        # %% tags=["parameters"]
+        record = ""
+
+        # %%
+        import json, os, sys
+        import psutil
+        preloaded = "tqdm.auto" in sys.modules
+        import ts_fixture_pulls
+
+        json.dump([preloaded, psutil.Process().parent().name()], open(record, "w"))
+        '''), encoding="utf-8")
+    try:
+        seen = []
+        for n in range(4):
+            res = render(nb, {"record": str(tmp_path / f"{n}.json")}, tmp_path / "out" / f"{n}.html")
+            assert res.ok, res.error
+            seen.append(json.loads((tmp_path / f"{n}.json").read_text()))
+    finally:
+        for server in [*kernel._own.values(), *kernel._retired]:
+            server.close()
+    assert not any(preloaded for preloaded, _ in seen)
+    assert seen[-1][1] != "ts-forkserver"  # the server refused; the kernel started the ordinary way
+    assert kernel._cold  # and no new server is tried for that interpreter
+
+
 # --- processes left behind -----------------------------------------------------------------
 
 PACK_SCRIPT = """
@@ -231,6 +268,10 @@ def test_no_process_is_left_after_a_pack(tmp_path):
     assert proc.returncode == 0, stderr[-3000:]
     assert "KeyboardInterrupt" not in stderr
     assert ours(marker) == []  # render_pack waited for its workers and fork server
+    # both workers' kernels came from the pack's one fork server, and none saw another's state
+    states = [json.loads((tmp_path / f"m{i}.json").read_text(encoding="utf-8")) for i in range(4)]
+    assert {s["parent"] for s in states} == {"ts-forkserver"} and len({s["ppid"] for s in states}) == 1
+    assert all(s["seen"] == NOTHING for s in states)
 
 
 def test_no_process_is_left_when_the_pack_is_killed(tmp_path):

@@ -39,6 +39,7 @@ state = {
     "mark": mark,
     "pid": os.getpid(),
     "parent": psutil.Process().parent().name(),
+    "ppid": os.getppid(),
     "preloaded": preloaded,
     "seen": {"variable": globals().get("ts_fixture_mark"), "module": getattr(json, "ts_fixture_mark", None),
              "environment": os.environ.get("TS_FIXTURE_MARK")},

@@ -57,11 +57,13 @@ import warnings
 DEFAULT_PRELOAD = ("pandas", "plotly.graph_objects", "plotly.io")
 #: The kernel itself: always preloaded.
 KERNEL_MODULE = "ipykernel.kernelapp"
-#: Packages never learnt from kernels: their import looks at the running IPython shell (which
-#: the server has not got) or belongs to the kernel machinery itself.
+#: Modules (and their submodules) never imported by the server: their import looks at the
+#: running IPython shell or at variables ipykernel sets when it starts (matplotlib reads
+#: MPLBACKEND), which the server has not got. If a preload imports one of them anyway, the
+#: server stops forking and kernels start the ordinary way.
 NEVER_PRELOAD = frozenset({
-    "ipykernel_launcher", "ipywidgets", "widgetsnbextension", "matplotlib", "matplotlib_inline", "tqdm",
-    "pytest", "_pytest",
+    "ipykernel_launcher", "ipywidgets", "widgetsnbextension", "matplotlib", "matplotlib_inline",
+    "tqdm.auto", "tqdm.autonotebook", "tqdm.notebook", "pytest", "_pytest",
 })
 #: Variables that differ between kernels of one worker without changing what imports do.
 PER_KERNEL_ENV = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
@@ -103,6 +105,10 @@ def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
             os.kill(pid, sig)
 
 
+def _never_preload(name: str) -> bool:
+    return name.startswith("__") or any(name == m or name.startswith(m + ".") for m in NEVER_PRELOAD)
+
+
 def _kernel_args(argv: list[str]) -> list[str]:
     """The arguments after ``-m ipykernel_launcher`` in a kernel command."""
     return argv[argv.index("-m") + 2:]
@@ -119,7 +125,8 @@ class _Server:
         self.env: dict[str, str] | None = None  # the kernels' environment, fixed by the first launch
         self.env_added: dict[str, str] = {}  # what imports added to it
         self.files: dict[str, int] = {}  # preloaded module file -> mtime_ns
-        self.refusal: str | None = None
+        self.refusal: str | None = None  # a new server would do (changed code)
+        self.unsafe: str | None = None  # a new server would not: kernels start the ordinary way
         self.kernels: dict[int, socket.socket] = {}  # pid -> its client's connection
         self.reports: set[socket.socket] = set()  # module lists kernels send when they exit
         paths = sysconfig.get_paths()
@@ -220,6 +227,8 @@ class _Server:
             return _send(conn, error=f"kernel environment differs from the fork server's ({', '.join(changed[:5])})",
                          retire=True)
         self.preload()
+        if self.unsafe:
+            return _send(conn, error=self.unsafe, retire=True, restart=False)
         refusal = self.refusal or self.stale()
         if refusal:
             return _send(conn, error=refusal, retire=True)
@@ -249,7 +258,7 @@ class _Server:
                 contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             warnings.simplefilter("ignore")
             for name in names:
-                if name in sys.modules or name in self.failed:
+                if name in sys.modules or name in self.failed or _never_preload(name):
                     continue
                 try:
                     importlib.import_module(name)
@@ -258,7 +267,10 @@ class _Server:
         self.env_added.update({k: v for k, v in os.environ.items() if before.get(k) != v})
         if threading.active_count() > 1:
             names = ", ".join(t.name for t in threading.enumerate() if t is not threading.main_thread())
-            self.refusal = f"preloaded modules started threads ({names}): forking is not safe"
+            self.unsafe = f"preloaded modules started threads ({names}): forking is not safe"
+        pulled = sorted(n for n in sys.modules if _never_preload(n) and not n.startswith("__"))
+        if pulled:
+            self.unsafe = f"preloaded modules imported {', '.join(pulled[:3])}, which must be imported in the kernel"
         for module in list(sys.modules.values()):
             path = getattr(module, "__file__", None)
             if isinstance(path, str) and path not in self.files and not self.in_stdlib(path):
@@ -345,8 +357,8 @@ class _Server:
         names = []
         for name, module in list(sys.modules.items()):
             path = getattr(module, "__file__", None)
-            if (name not in base and not name.startswith("__") and name.split(".")[0] not in NEVER_PRELOAD
-                    and isinstance(path, str) and path.startswith(self.roots)):
+            if (name not in base and not _never_preload(name) and isinstance(path, str)
+                    and path.startswith(self.roots)):
                 names.append(name)
         return names
 
@@ -436,6 +448,7 @@ class ForkServer:
         self.address, self.prefix = address, list(prefix)
         self.process, self._ctl, self._folder = process, ctl, folder
         self.refused: str | None = None  # why the server stopped starting kernels for us
+        self.restartable = True  # whether a new server could start them
         self.running = 0  # kernels started and not yet ended
         self._lock = threading.Lock()
 
@@ -483,7 +496,7 @@ class ForkServer:
             conn.close()
             message = str(reply.get("error", reply))
             if reply.get("retire", True):  # this server will not fork for us again
-                self.refused = message
+                self.refused, self.restartable = message, bool(reply.get("restart", True))
             raise ForkServerError(message)
         with self._lock:
             self.running += 1

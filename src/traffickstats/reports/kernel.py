@@ -10,7 +10,9 @@
   imported (:mod:`.forkserver`), so neither the start-up nor the imports are paid per report.
   The pack starts one server for its workers (:func:`start_server`, :func:`use_server`); any
   other process starts its own on its first kernel. Kernels of another interpreter or another
-  language, a server that refuses (changed environment, changed code on disk), platforms other
+  language, a server that refuses (changed environment or code on disk: a new server is
+  started for the next kernel; a preload that started a thread or pulled in a module that must
+  be imported in the kernel, such as matplotlib: none is, in this process), platforms other
   than Linux, and ``TRAFFICKSTATS_KERNELS=cold`` get a kernel started the ordinary way.
   ``TRAFFICKSTATS_KERNEL_PRELOAD`` (comma-separated modules) replaces :data:`DEFAULT_PRELOAD`.
 - **No interrupt at shutdown.** jupyter_client sends SIGINT before every shutdown request. A
@@ -262,6 +264,7 @@ _lock = threading.Lock()
 _shared: ForkServer | None = None
 _own: dict[tuple, ForkServer] = {}
 _retired: list[ForkServer] = []
+_cold: set[tuple] = set()  # interpreters whose modules cannot be preloaded safely here
 
 
 def use_server(address: str, prefix: list[str]) -> None:
@@ -277,19 +280,23 @@ def _server_for(argv: list[str]) -> ForkServer | None:
     prefix = fork_prefix(argv)
     if prefix is None:
         return None
+    key = tuple(prefix)
     with _lock:
         for server in [s for s in _retired if not s.running]:
             _retired.remove(server)
             server.close()
+        _cold.update(tuple(s.prefix) for s in (_shared, *_own.values()) if s is not None and not s.restartable)
+        if key in _cold:
+            return None
         if _shared is not None and _shared.prefix == prefix and _shared.usable:
             return _shared
-        server = _own.get(tuple(prefix))
+        server = _own.get(key)
         if server is not None and not server.usable:
-            _retired.append(_own.pop(tuple(prefix)))  # closed once its kernels have ended
+            _retired.append(_own.pop(key))  # closed once its kernels have ended
             server = None
         if server is None:
             try:
-                server = _own[tuple(prefix)] = ForkServer.start(prefix, preload_modules())
+                server = _own[key] = ForkServer.start(prefix, preload_modules())
             except OSError:
                 return None
         return server
