@@ -53,9 +53,9 @@ class ReadyKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose ``wait_for_ready`` ends when the kernel is ready.
 
     jupyter_client's version ends with 0.2 s of silence on IOPub, on every report's path.
-    This one ends on the kernel's "idle" status for the ``kernel_info`` request it answered
-    (which also shows IOPub is connected); messages of earlier attempts belong to other
-    requests, which nbclient ignores.
+    This one ends on the first IOPub message about the ``kernel_info`` request the kernel
+    answered (its status), which shows IOPub is connected; later messages about it, and those
+    of earlier attempts, belong to other requests than the notebook's, which nbclient ignores.
     """
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
@@ -65,9 +65,8 @@ class ReadyKernelClient(AsyncKernelClient):
             reply = await self._next(self.shell_channel, 1.0, lambda m: m["msg_type"] == "kernel_info_reply")
             if reply is not None:
                 request = reply["parent_header"].get("msg_id")
-                idle = await self._next(self.iopub_channel, 0.2, lambda m: m["msg_type"] == "status" and m[
-                    "content"].get("execution_state") == "idle" and m["parent_header"].get("msg_id") == request)
-                if idle is not None:
+                seen = await self._next(self.iopub_channel, 0.2, lambda m: m["parent_header"].get("msg_id") == request)
+                if seen is not None:
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self._async_is_alive():
