@@ -21,7 +21,6 @@ import os
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import DataFileError, ParameterError
 
@@ -100,20 +99,22 @@ def _workbook_format(path: Path, head: bytes) -> str:
             raise DataFileError(path, f"truncated or corrupt workbook (zip error: {exc})") from None
         if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
             raise DataFileError(path, "a zip archive, not an Excel or OpenDocument workbook")
+    from . import workbook
+
     try:
-        book = pd.ExcelFile(path, engine="calamine")
-        first = pd.read_excel(book, sheet_name=0, header=None, engine="calamine", dtype=str,
-                              keep_default_na=False, nrows=3)
+        sheet_names, sheet = workbook.first_sheet(path)
+        first = sheet.to_python(skip_empty_area=False, nrows=3)
     except Exception as exc:  # calamine's own error types for damaged xml / records
         raise DataFileError(path, f"corrupt workbook ({type(exc).__name__}: {exc})") from None
     from .glotip import HEADER
 
-    if (len(first) >= 3 and str(first.iat[0, 0]).strip().upper() == "UNODC"
-            and [str(c).strip() for c in first.iloc[2].tolist()[: len(HEADER)]] == HEADER):
+    if (len(first) >= 3 and str(first[0][0] if first[0] else "").strip().upper() == "UNODC"
+            and [str(c).strip() for c in first[2][: len(HEADER)]] == HEADER):
+        workbook.hand_over(path, sheet)  # parsed once: the GLOTIP loader takes it
         return "glotip"
     from .population import population_layout
 
-    if "ESTIMATES" in book.sheet_names and population_layout(path) == "wpp":
+    if "ESTIMATES" in sheet_names and population_layout(path) == "wpp":
         return "population"
     return "csv"
 
