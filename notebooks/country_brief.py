@@ -20,11 +20,12 @@ lang = "fr"  # report language: fr, en or ar
 glotip = ""  # path of a UNODC GLOTIP release (xlsx), empty: bundled data only
 ctdc = ""  # path of a CTDC file, empty: not used
 gsi = ""  # path of the Walk Free GSI 2023 CSV, empty: not used
+names = ""  # reviewed names file for the datasets' country labels (data harmonize), empty: none
 
 # %%
 from traffickstats.reports import sections as s
 
-brief = s.start("country_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, country=country)
+brief = s.start("country_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names, country=country)
 
 # %%
 s.profile(brief)

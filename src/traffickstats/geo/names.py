@@ -260,7 +260,8 @@ def _ngrams(key: str, longest: int = 6) -> set[str]:
 def ranked_suggestions(value: object, n: int = 5) -> list[tuple[str, str, float]]:
     """Up to ``n`` (iso3, known name, score 0-1) close to ``value``, best first, one per country.
 
-    Names found inside a list of places come first ("Sudan and South Sudan"); then names whose
+    An ambiguous name lists each country it may mean first ("Congolese": COD, COG); then names
+    found inside a list of places ("Sudan and South Sudan"); then names whose
     key is close (difflib ratio >= 0.6 on :func:`name_key`). For review only: a suggestion is
     never used as an answer.
     """
@@ -272,6 +273,9 @@ def ranked_suggestions(value: object, n: int = 5) -> list[tuple[str, str, float]
     close = difflib.get_close_matches(key, list(t.shown), n=4 * n + 8, cutoff=0.6)
     out: list[tuple[str, str, float]] = []
     seen: set[str] = set()
+    for iso3 in sorted(t.ambiguous.get(key, ())):  # "Congolese": every country it may mean
+        seen.add(iso3)
+        out.append((iso3, f"{country_name(iso3, 'en')}: {value}", 1.0))
     for k in parts + close:
         iso3 = t.by_key.get(k)
         if iso3 and iso3 not in seen:

@@ -35,8 +35,8 @@ from pathlib import Path
 from ..errors import DataFileError
 from ._text import name_key
 
-__all__ = ["NOT_A_COUNTRY", "TOKENS", "COLUMNS", "NameEntry", "Names", "read_names", "write_names",
-           "MAX_BYTES"]
+__all__ = ["NOT_A_COUNTRY", "TOKENS", "COLUMNS", "NameEntry", "Names", "read_names", "read_lines",
+           "write_names", "MAX_BYTES"]
 
 NOT_A_COUNTRY = "not a country"
 #: Citizenship values that are not countries (the schema's vocabulary).
@@ -168,11 +168,35 @@ def _parse(path: Path, text: str, kind: str) -> Names:
     return out
 
 
-def write_names(path, rows: list[dict]) -> Path:
+def read_lines(path) -> tuple[list[str], list[dict]]:
+    """(comment lines before the header, every line as a dict of :data:`COLUMNS`), unchecked:
+    what ``data harmonize`` keeps when it adds lines to an existing file (check it with
+    :func:`read_names` first)."""
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    comments = []
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] = []
+    for cells in reader:
+        if cells and cells[0].startswith("#"):
+            comments.append(",".join(cells))
+            continue
+        header = [h.strip() for h in cells]
+        break
+    rows = []
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            rows.append({c: _undefuse(cells[j]) if j < len(cells) else "" for j, c in enumerate(header)
+                         if c in COLUMNS})
+    return comments, rows
+
+
+def write_names(path, rows: list[dict], comments: list[str] = ()) -> Path:
     """Write names-file lines (dicts with :data:`COLUMNS` keys) atomically, cells defused."""
     from .. import atomic
 
     buf = io.StringIO()
+    for line in comments:
+        buf.write(line.rstrip("\n") + "\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for r in rows:

@@ -40,10 +40,10 @@ def _print_summary(summary: dict) -> None:
 
 
 def validate(args) -> int:
-    """``traffickstats data validate PATH [--format F] [--mapping FILE] [--rejects FILE] [--json]``."""
+    """``traffickstats data validate PATH [--format F] [--mapping FILE] [--names FILE] [--rejects FILE] [--json]``."""
     from . import load
 
-    result = load(args.path, format=args.format, mapping=args.mapping)
+    result = load(args.path, format=args.format, mapping=args.mapping, names=getattr(args, "names", None))
     summary = result.summary()
     if args.rejects:
         summary["rejects_file"] = str(write_rejects(result.rejects, args.rejects))

@@ -237,8 +237,10 @@ def loaded_sources() -> list[dict] | None:
     return list(_LOADED_SOURCES) or None
 
 
-def observations(*, lang: str = "fr", glotip: str = "", ctdc: str = "", gsi: str = "") -> pd.DataFrame:
-    """Bundled observations plus those of the dataset files given (empty path = not given).
+def observations(*, lang: str = "fr", glotip: str = "", ctdc: str = "", gsi: str = "",
+                 names: str = "") -> pd.DataFrame:
+    """Bundled observations plus those of the dataset files given (empty path = not given);
+    ``names``: a reviewed names file applied when they are loaded.
 
     Missing modules are shown as gaps; an unreadable dataset file raises its loader's error,
     so the report fails visibly rather than silently falling back to bundled data.
@@ -257,7 +259,7 @@ def observations(*, lang: str = "fr", glotip: str = "", ctdc: str = "", gsi: str
             if load is None:
                 gap(t("gap.loader_missing", lang, path=path))
                 continue
-            result = load(path)
+            result = load(path, names=names or None)
             frames.append(result.observations)
             if getattr(result, "source", None):
                 _LOADED_SOURCES.append(dict(result.source))

@@ -45,7 +45,7 @@ from . import assets, figures, index
 from .briefing import PARTICIPANTS, report_title
 
 FORMATS = ("html", "png", "svg", "pdf")
-DATASETS = ("glotip", "ctdc", "gsi")
+DATASETS = ("glotip", "ctdc", "gsi", "names")  # names: the reviewed names file they are loaded with
 MANIFEST = "manifest.json"
 
 

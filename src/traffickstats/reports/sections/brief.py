@@ -61,13 +61,13 @@ class Brief:
 
 
 def start(notebook: str, *, lang: str, glotip: str = "", ctdc: str = "", gsi: str = "",
-          country: str = "", region: str = "") -> Brief:
+          country: str = "", region: str = "", names: str = "") -> Brief:
     """Title, introduction and the observations (bundled + the dataset files given)."""
     b.DATASETS.clear()  # one report per kernel; a second start() must not cite the first's files
     b._LOADED_SOURCES.clear()
     b.title(b.report_title(notebook, lang, country=country, region=region))
     b.paragraph(b.t(f"intro.{notebook}", lang))
-    obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
+    obs = b.observations(lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
     brief = Brief(notebook, lang, obs, dict(b.DATASETS), country=country.upper() if country else "",
                   region=region)
     if brief.datasets:
