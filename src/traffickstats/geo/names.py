@@ -103,12 +103,43 @@ def aliases() -> pd.DataFrame:
                        keep_default_na=False)
 
 
+@dataclass(frozen=True)
+class _Codes:
+    iso3: frozenset[str]
+    by_iso2: dict[str, str]
+    by_num: dict[int, str]
+
+
+@cache
+def _coco() -> pd.DataFrame:
+    raw = pd.read_csv(_coco_path(), sep="\t", dtype=str, keep_default_na=False)
+    return raw[raw["obsolete"] == ""]  # Soviet Union, Netherlands Antilles...: not current places
+
+
+@cache
+def _codes() -> _Codes:
+    """Codes only (ISO3, ISO2, numeric): what a file of codes needs, without the name tables."""
+    by_iso2: dict[str, str] = {}
+    by_num: dict[int, str] = {}
+    for iso3, iso2, isonum, uncode in _coco()[["ISO3", "ISO2", "ISOnumeric", "UNcode"]].itertuples(index=False):
+        for code in _iso2_codes(iso2):
+            by_iso2[code] = iso3
+        for num in (isonum, uncode):
+            if num:
+                by_num.setdefault(int(num), iso3)
+    return _Codes(frozenset(_coco()["ISO3"]), by_iso2, by_num)
+
+
+def country_codes() -> frozenset[str]:
+    """ISO3 codes of the current countries and territories (index of :func:`country_table`)."""
+    return _codes().iso3
+
+
 @cache
 def _tables() -> _Tables:
     import babel
 
-    raw = pd.read_csv(_coco_path(), sep="\t", dtype=str, keep_default_na=False)
-    raw = raw[raw["obsolete"] == ""]  # Soviet Union, Netherlands Antilles...: not current places
+    raw = _coco()
     cldr = {lang: babel.Locale.parse(lang).territories for lang in NAME_LANGS}
 
     by_iso2: dict[str, str] = {}
@@ -209,21 +240,22 @@ def _missing(value: object) -> bool:
 
 
 def _lookup(value: object) -> tuple[str | None, str]:
-    """(iso3, "") when recognised, else (None, reason)."""
-    t = _tables()
+    """(iso3, "") when recognised, else (None, reason). Codes never build the name tables."""
     if _missing(value):
         return None, "missing value"
     text = str(value).strip()
     upper = text.upper()
     if upper in REFUSED_CODES:
         return None, REFUSED_CODES[upper]
+    c = _codes()
     if _M49.match(text):
-        iso3 = t.by_num.get(int(float(text)))
+        iso3 = c.by_num.get(int(float(text)))
         return (iso3, "") if iso3 else (None, f"no country has M49/ISO numeric code {text}")
-    if len(text) == 2 and upper in t.by_iso2:
-        return t.by_iso2[upper], ""
-    if len(text) == 3 and upper in t.countries.index:
+    if len(text) == 2 and upper in c.by_iso2:
+        return c.by_iso2[upper], ""
+    if len(text) == 3 and upper in c.iso3:
         return upper, ""
+    t = _tables()
     key = name_key(text)
     if key in t.by_key:
         return t.by_key[key], ""
@@ -346,7 +378,7 @@ def _lookup_iso2(value: object) -> tuple[str | None, str]:
     code = str(value).strip().upper()
     if code in REFUSED_CODES:
         return None, REFUSED_CODES[code]
-    iso3 = _tables().by_iso2.get(code)
+    iso3 = _codes().by_iso2.get(code)
     return (iso3, "") if iso3 else (None, "not an ISO 3166 alpha-2 code")
 
 

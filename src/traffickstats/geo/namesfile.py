@@ -117,7 +117,7 @@ def read_names(path, *, kind: str = "names file") -> Names:
 
 
 def _parse(path: Path, text: str, kind: str) -> Names:
-    from .names import country_table
+    from .names import country_codes
 
     reader = csv.reader(io.StringIO(text))
     header: list[str] = []
@@ -130,7 +130,7 @@ def _parse(path: Path, text: str, kind: str) -> Names:
         raise DataFileError(path, f"not a {kind}: the header lacks {', '.join(missing)} "
                                   f"(expected {','.join(COLUMNS)})", row=reader.line_num or 1)
     col = {c: header.index(c) for c in header}
-    countries = set(country_table().index)
+    countries = country_codes()
     out = Names(path)
     for cells in reader:
         row = reader.line_num

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .namesfile import NOT_A_COUNTRY, TOKENS, Names
-from .names import _lookup, _missing, _tables, ranked_suggestions
+from .names import _codes, _lookup, _missing, _tables, ranked_suggestions
 from ._text import name_key
 
 __all__ = ["UNRESOLVED", "Resolution", "resolve_labels"]
@@ -83,7 +83,6 @@ def resolve_labels(labels: Iterable, *, names: Names | None = None, reviewed: Na
                    field_: str = "geo") -> Resolution:
     """Resolve distinct labels (see the module docstring). ``field_`` is ``geo`` or ``citizenship``."""
     res = Resolution()
-    t = _tables()
     for label in dict.fromkeys(labels):  # distinct, in first-seen order
         for source, table in (("names file", names), ("reviewed mapping", reviewed)):
             entry = table.get(label) if table is not None and not _missing(label) else None
@@ -100,6 +99,8 @@ def resolve_labels(labels: Iterable, *, names: Names | None = None, reviewed: Na
                 res.reason[label] = f"{UNRESOLVED} ({why})" if why and why != "no country matches" else UNRESOLVED
                 if not _missing(label) and name_key(label):
                     res.unresolved.append(label)
+            elif str(label).strip().upper() in _codes().iso3 or len(str(label).strip()) <= 3:
+                res.via[label] = "lookup: code"
             else:
-                res.via[label] = "lookup: " + t.via.get(name_key(label), "reviewed name tables or codes")
+                res.via[label] = "lookup: " + _tables().via.get(name_key(label), "reviewed name tables")
     return res
