@@ -115,7 +115,8 @@ def test_explain_json_in_english(capsys):
     data = json.loads(out)
     [m] = data["matches"]
     assert m["fact_id"] == "ILO12-01" and m["value"] == 20_900_000
-    assert (m["period_start"], m["period_end"], m["period_kind"]) == (2002, 2011, "point_in_time")
+    assert (m["period_start"], m["period_end"], m["period_kind"]) == ("2002", "2011", "point_in_time")
+    assert (m["year_start"], m["year_end"]) == (2002, 2011)
     assert m["indicator"] == "forced_labour" and m["measure"] == "estimate_stock"
     assert m["evidence"] == "primary" and m["url"].startswith("http://www.ilo.org/")
     assert any("not a count of trafficking victims" in p for p in m["pitfalls"])

@@ -30,7 +30,7 @@ def page_file(glotip_path, tmp_path_factory):
     obs = res.observations
     totals = obs[(obs["indicator"] == "trafficking_victims_detected") & obs["citizenship"].isna()
                  & (obs["sex"] == "total") & (obs["age"] == "total") & (obs["form"] == "total")
-                 & (obs["period_start"] == 2018)
+                 & (obs["year_start"] == 2018)
                  & obs["geo"].isin(["TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE"])]
     figs = [flow_map(flows, "fr", n=20), choropleth(totals, "fr", catalog=res.source)]
     out = tmp_path_factory.mktemp("flowmap")

@@ -64,7 +64,7 @@ def test_flows_into_tunisia_equal_the_source_rows(flows, raw):
     for cat, code, text in zip(src["Category"], iso, src["txtVALUE"]):
         origin = "TUN" if cat.strip().lower() == "nationals" else code
         expected[origin] = (1.0, 4.0, True) if text.strip() == "<5" else (float(text.replace(",", "")),) * 2 + (False,)
-    got = flows[(flows["destination"] == "TUN") & (flows["period_start"] == year)]
+    got = flows[(flows["destination"] == "TUN") & (flows["year_start"] == year)]
     assert {r.origin: (r.lower, r.upper, bool(r.censored)) for r in got.itertuples()} == expected
     assert got.loc[got["origin"] == "TUN", "domestic"].all()
     assert not got.loc[got["origin"] != "TUN", "domestic"].any()
@@ -98,9 +98,9 @@ def test_repatriations_stay_out_of_flows(glotip, flows):
 # --- bounds travel through every sum -------------------------------------------------------------
 
 def test_three_censored_cells_sum_to_3_to_12(flows):
-    groups = flows[flows["censored"]].groupby(["destination", "period_start"]).size()
+    groups = flows[flows["censored"]].groupby(["destination", "year_start"]).size()
     dest, year = groups[groups == 3].index[0]
-    cells = flows[(flows["destination"] == dest) & (flows["period_start"] == year) & flows["censored"]]
+    cells = flows[(flows["destination"] == dest) & (flows["year_start"] == year) & flows["censored"]]
     t = total(cells)
     assert math.isnan(t["value"]) and (t["lower"], t["upper"]) == (3.0, 12.0)
     assert format_total(t["value"], t["lower"], t["upper"], "en", t["censored_cells"]) == "between 3 and 12"
@@ -126,7 +126,7 @@ def test_exact_plus_censored_is_a_range_never_a_midpoint():
 
 @pytest.mark.parametrize("scheme", ["unodc", "m49", "mediterranean", "ilo5"])
 def test_aggregation_conserves_totals_and_bounds(flows, scheme):
-    year = flows[flows["period_start"] == 2018]
+    year = flows[flows["year_start"] == 2018]
     a = aggregate(year, scheme)
     assert a["lower"].sum() == year["lower"].sum()
     assert a["upper"].sum() == year["upper"].sum()
@@ -139,7 +139,7 @@ def test_aggregation_conserves_totals_and_bounds(flows, scheme):
 
 
 def test_shares_add_up_to_100_percent_of_known_origin(flows):
-    year = flows[flows["period_start"] == 2018]
+    year = flows[flows["year_start"] == 2018]
     s = shares(year).set_index("category")
     dom, cb = s.loc["domestic"], s.loc["cross_border"]
     assert dom["share_lower"] + cb["share_upper"] == pytest.approx(100)
@@ -156,7 +156,7 @@ def test_shares_add_up_to_100_percent_of_known_origin(flows):
 
 
 def test_mixing_years_is_refused(flows):
-    with pytest.raises(IncomparableError, match="period_start"):
+    with pytest.raises(IncomparableError, match="year_start"):
         shares(flows)
     with pytest.raises(IncomparableError):
         top_corridors(flows)
@@ -173,11 +173,11 @@ def test_route_northern_africa_to_southern_europe(flows):
     na = set(geo.members("m49", "northern_africa")["iso3"])
     se = set(geo.members("m49", "southern_europe")["iso3"])
     for row in r.itertuples():
-        part = flows[(flows["period_start"] == row.period_start) & flows["origin"].isin(na)
+        part = flows[(flows["year_start"] == row.year_start) & flows["origin"].isin(na)
                      & flows["destination"].isin(se)]
         assert (row.lower, row.upper) == (part["lower"].sum(), part["upper"].sum())
         assert row.corridors == len(part)
-    y2018 = r[r["period_start"] == 2018].iloc[0]
+    y2018 = r[r["year_start"] == 2018].iloc[0]
     assert y2018["lower"] > 0
     allr = routes(flows)
     assert {"northern_africa_to_southern_europe", "sub_saharan_africa_to_northern_africa",
@@ -185,7 +185,7 @@ def test_route_northern_africa_to_southern_europe(flows):
 
 
 def test_corridors_inflow_outflow(flows):
-    year = flows[flows["period_start"] == 2018]
+    year = flows[flows["year_start"] == 2018]
     top = top_corridors(year, n=5)
     assert list(top["rank"]) == [1, 2, 3, 4, 5]
     assert top["lower"].is_monotonic_decreasing and not top["domestic"].any()
@@ -199,7 +199,7 @@ def test_corridors_inflow_outflow(flows):
 # --- charts and published figures ------------------------------------------------------------------
 
 def test_charts_carry_metadata_and_escape(flows):
-    year = flows[flows["period_start"] == 2018]
+    year = flows[flows["year_start"] == 2018]
     for lang in ("fr", "en", "ar"):
         fig = sankey(year, lang, scheme="unodc")
         meta = fig.layout.meta["traffickstats"]

@@ -224,7 +224,8 @@ def test_annual_counts_over_years_become_multi_year():
     df = make([dict(period_start=y, period_end=y, value=v) for y, v in ((2017, 10.0), (2018, 20.0), (2019, 5.0))])
     out = guard.total(df)
     assert out["value"].iloc[0] == 35.0
-    assert (out["period_start"].iloc[0], out["period_end"].iloc[0], out["period_kind"].iloc[0]) == (2017, 2019, "multi_year")
+    assert (out["period_start"].iloc[0], out["period_end"].iloc[0], out["period_kind"].iloc[0]) == ("2017", "2019", "multi_year")
+    assert (out["year_start"].iloc[0], out["year_end"].iloc[0]) == (2017, 2019)
     conform(out)
 
 

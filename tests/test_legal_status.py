@@ -32,11 +32,10 @@ def _read(path) -> pd.DataFrame:
 
 def _observations(name: str) -> pd.DataFrame:
     df = _read(data_dir() / "observations" / name)
-    assert list(df.columns) == schema.COLUMNS, f"{name}: header must be schema.COLUMNS in order"
+    assert list(df.columns) == schema.STORED_COLUMNS, f"{name}: header must be schema.STORED_COLUMNS in order"
     for c in ("value", "lower", "upper"):
         df[c] = pd.to_numeric(df[c], errors="raise")
-    for c in ("period_start", "period_end"):
-        df[c] = pd.to_numeric(df[c], errors="raise").astype("Int64")
+    df = schema.with_years(df)
     bad = set(df["censored"]) - {"True", "False"}
     assert not bad, f"{name}: censored is True or False (data/README.md), got {bad}"
     df["censored"] = df["censored"].eq("True")
@@ -197,7 +196,7 @@ def test_units_follow_the_indicator(observations):
 
 def test_inltp_cases_victims_and_notifications_stay_apart(observations):
     """Tunisia 2021: ~1,100 'cases' / 'victims' and 653-654 notifications are different counts."""
-    tun21 = observations[(observations["geo"] == "TUN") & (observations["period_start"] == 2021)
+    tun21 = observations[(observations["geo"] == "TUN") & (observations["year_start"] == 2021)
                          & observations["measure"].isin(["case_count", "detected_count"])
                          & (observations["sex"] == "total") & (observations["form"] == "total")]
     by_indicator = tun21.groupby("indicator")["value"].apply(set).to_dict()
@@ -220,6 +219,6 @@ def test_glotip_edition_is_the_source_and_data_year_the_period(observations, sou
     """GLOTIP figures describe data about two years older than the edition."""
     glotip = observations[observations["_file"] == "glotip_reports.csv"]
     edition = glotip["source_id"].map(sources.set_index("source_id")["year"]).astype(int)
-    assert (glotip["period_end"] < edition).all()
+    assert (glotip["year_end"] < edition).all()
     world22 = glotip[(glotip["fact_id"] == "GLOTIP24-01")]
-    assert world22[["period_start", "period_end", "value"]].values.tolist() == [[2022, 2022, 69627]]
+    assert world22[["year_start", "year_end", "value"]].values.tolist() == [[2022, 2022, 69627]]

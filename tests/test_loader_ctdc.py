@@ -86,14 +86,14 @@ def test_real_excerpt_counts(real):
     assert set(obs["indicator"]) == {"ctdc_victim_records"}
     assert set(obs["measure"]) == {"detected_count"} and set(obs["unit"]) == {"persons"}
     # six 2017 hotline records, US exploitation, unknown citizenship, all sexual exploitation
-    assert _total(obs, geo="USA", period_start=2017, citizenship="unknown") == 6
-    sx = obs[(obs.geo == "USA") & (obs.period_start == 2017) & (obs.form == "sexual_exploitation")]
+    assert _total(obs, geo="USA", year_start=2017, citizenship="unknown") == 6
+    sx = obs[(obs.geo == "USA") & (obs.year_start == 2017) & (obs.form == "sexual_exploitation")]
     assert sx["value"].sum() == 6
     # the 2018 hotline boys: 2 in forced labour (citizenship 00), 2 in sexual exploitation (US)
-    fl = obs[(obs.period_start == 2018) & (obs.form == "forced_labour")]
+    fl = obs[(obs.year_start == 2018) & (obs.form == "forced_labour")]
     assert fl[["citizenship", "sex", "age", "value"]].values.tolist() == [["unknown", "male", "9-17", 2.0]]
     # 2009: every flag -99 -> the 6 records count under form "unknown", none under a real form
-    y09 = obs[obs.period_start == 2009]
+    y09 = obs[obs.year_start == 2009]
     assert y09[y09.form == "unknown"]["value"].sum() == 6
     assert set(y09["form"]) == {"total", "unknown"}
     # origin -> destination pairs for the flows: Ukraine -> Ukraine 5 records in 2009

@@ -147,7 +147,7 @@ def test_flows_into_tunisia_2016_equal_raw_rows(result, raw):
                                                        ("Tunisia", "84")]
     obs = result.observations
     flows = obs[(obs.geo == "TUN") & (obs.indicator == "trafficking_victims_detected")
-                & obs.citizenship.notna() & (obs.period_start == 2016)]
+                & obs.citizenship.notna() & (obs.year_start == 2016)]
     got = {r.citizenship: (r.value, r.lower, r.upper) for r in flows.itertuples()}
     assert set(got) == {"CIV", "MAR", "TUN"}
     assert got["TUN"][0] == 84

@@ -68,9 +68,9 @@ def test_tunisia_equals_the_raw_row(gsi, gsi_path):
     assert obs.loc["rate", "value"] == plain(raw["Estimated prevalence of modern slavery per 1,000 population"]) == 2.3
     assert obs.loc["population", "value"] == plain(raw["Population"]) == 11_819_000
     assert obs.loc["rate", "unit"] == "per_1000" and obs.loc["rate", "basis"] == "estimate_stock"
-    assert obs.loc["estimate_stock", "period_start"] == 2021
+    assert obs.loc["estimate_stock", "year_start"] == 2021
     assert obs.loc["estimate_stock", "period_kind"] == "point_in_time"
-    assert obs.loc["population", "period_start"] == 2020
+    assert obs.loc["population", "year_start"] == 2020
     assert "denominator" in obs.loc["population", "note"]
     assert "Modelled estimate" in obs.loc["estimate_stock", "note"]
     assert set(obs["source_id"]) == {"walkfree_gsi_2023"} and gsi.source["publisher"] == "Walk Free"

@@ -35,7 +35,7 @@ def wb(wb_path):
 
 
 def _value(obs, geo, year):
-    hit = obs[(obs.geo == geo) & (obs.period_start == year)]
+    hit = obs[(obs.geo == geo) & (obs.year_start == year)]
     assert len(hit) == 1, (geo, year, hit)
     return hit["value"].iloc[0]
 
@@ -133,7 +133,7 @@ def test_wpp_countries_and_aggregates(wpp, wpp_path):
     countries = raw[raw["Type"] == "Country/Area"]
     assert len(countries) == 235  # SOURCE.md
     obs = wpp.observations
-    iso = obs[(obs.geo_scheme == "iso3") & (obs.period_start == 2020)]
+    iso = obs[(obs.geo_scheme == "iso3") & (obs.year_start == 2020)]
     assert len(iso) == 234  # 235 minus Channel Islands (M49 830, no ISO3): rejected
     assert wpp.rejects["raw_value"].tolist() == ["830"]
     assert set(obs.loc[obs.geo == "WLD", "geo_scheme"]) == {"world"}

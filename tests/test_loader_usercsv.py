@@ -124,8 +124,8 @@ def test_french_dates_in_a_file(tmp_path):
             ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""]]
     res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
     rec = _by_geo(res)
-    assert rec.loc["TUN", "period_start"] == 2016 and rec.loc["MAR", "period_start"] == 2021
-    assert rec.loc["LBN", ["period_start", "period_end", "period_kind"]].tolist() == [2015, 2017, "multi_year"]
+    assert rec.loc["TUN", "year_start"] == 2016 and rec.loc["MAR", "year_start"] == 2021
+    assert rec.loc["LBN", ["year_start", "year_end", "period_kind"]].tolist() == [2015, 2017, "multi_year"]
     rej = res.rejects.iloc[0]
     assert (rej["row"], rej["column"], rej["raw_value"]) == (5, "Année", "Brumaire 2020")
     assert "not a month name" in rej["reason"]
@@ -187,7 +187,7 @@ def test_excel_via_calamine(tmp_path):
     wb.save(p)
     res = load_csv(p, {**MAPPING, "sheet": "Feuil1"})
     assert res.summary()["sheet"] == "Feuil1" and res.summary()["encoding"] is None
-    assert res.records[["row", "geo", "period_start", "value"]].values.tolist() == [
+    assert res.records[["row", "geo", "year_start", "value"]].values.tolist() == [
         [2, "TUN", 2016, 120.0], [3, "MAR", 2019, 1234.0]]
     assert res.rejects["row"].tolist() == [4]
     with pytest.raises(DataFileError, match="no sheet 'Sheet9'"):

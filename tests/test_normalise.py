@@ -47,7 +47,7 @@ def population():
 
 
 def pop_value(pop, geo, year):
-    return float(pop[(pop["geo"] == geo) & (pop["period_end"] == year)]["value"].iloc[0])
+    return float(pop[(pop["geo"] == geo) & (pop["year_end"] == year)]["value"].iloc[0])
 
 
 # --- check_sum ------------------------------------------------------------------------

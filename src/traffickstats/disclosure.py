@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .formatting import format_censored, format_range, format_value
+from .formatting import format_censored, format_range, format_value, qualified
 from .i18n import _
 
 __all__ = ["DEFAULT_THRESHOLD", "PROTECTED_MEASURES", "THRESHOLD_ENV", "display_value", "is_protected",
@@ -260,7 +260,7 @@ def display_value(row, lang: str) -> str:
     protect another, a published range as a range, the formatted value otherwise."""
     unit = row.get("unit") or "persons"
     if not (bool(row.get("censored")) or pd.isna(row.get("value"))):
-        return format_value(row["value"], unit, lang)
+        return qualified(format_value(row["value"], unit, lang), row.get("qualifier"), lang)
     lower, upper = row.get("lower"), row.get("upper")
     note = row.get("note") if isinstance(row.get("note"), str) else ""
     known = pd.notna(lower) and pd.notna(upper) and math.isfinite(lower) and math.isfinite(upper)

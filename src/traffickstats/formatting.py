@@ -134,6 +134,16 @@ def format_range(lower, upper, lang: str, unit: str | None = None, compact: bool
     return _("fmt.range", lang, lower=fmt(lower), upper=fmt(upper))
 
 
+def qualified(text: str, qualifier, lang: str) -> str:
+    """A formatted figure with what the source said around it: "environ 1 100", "au moins 63",
+    "more than 80 %", « أكثر من 80 ٪ »; the text unchanged when the figure is exact."""
+    from .i18n import _
+
+    if not isinstance(qualifier, str) or not qualifier:
+        return text
+    return _(f"qualifier.{qualifier}", lang, value=text)
+
+
 def format_censored(upper_bound, lang: str) -> str:
     """A censored count as published: "moins de 5" / "fewer than 5" / "أقل من 5".
 

@@ -38,7 +38,8 @@ from functools import lru_cache
 import pandas as pd
 
 from .errors import IncomparableError, ParameterError
-from .schema import COLUMNS, MEASURES
+from . import periods
+from .schema import COLUMNS, MEASURES, period_text, with_years
 
 __all__ = [
     "require_comparable", "total", "difference", "ratio", "rank", "side_by_side", "Derived",
@@ -137,9 +138,8 @@ def _words(token) -> str:
 
 
 def _period(row) -> str:
-    s, e, kind = int(row["period_start"]), int(row["period_end"]), row["period_kind"]
-    span = str(s) if s == e else f"{s}–{e}"
-    if kind == "annual":
+    span, kind = periods.words(row["period_start"], row["period_end"]), row["period_kind"]
+    if kind in ("annual", "part_year"):
         return f"in {span}"
     if kind == "multi_year":
         return f"over {span}"
@@ -181,10 +181,13 @@ def _frame(obs) -> pd.DataFrame:
                            "period_kind", "value", "unit", "source_id") if c not in obs.columns]
     if missing:
         raise ParameterError(f"observations lack the column(s) {', '.join(missing)}")
-    df = obs.reset_index(drop=True).copy()
+    df = with_years(obs.reset_index(drop=True)).copy()
+    for col in ("period_start", "period_end"):
+        df[col] = period_text(df[col])
     for col, default in {"basis": "", "citizenship": "", "sex": "total", "age": "total",
                          "form": "total", "censored": False, "lower": float("nan"),
-                         "upper": float("nan"), "evidence": "primary", "fact_id": None, "note": None}.items():
+                         "upper": float("nan"), "evidence": "primary", "fact_id": None, "note": None,
+                         "qualifier": None, "base": None}.items():
         if col not in df.columns:
             df[col] = default
     return df
@@ -324,12 +327,12 @@ def _check_add(df: pd.DataFrame, measure: str, varying: list[str], parent: str |
                    "Show each period's figure (a line or bars per period), or the publisher's own change."
                    if measure in ("estimate_stock", "population") or (df["period_kind"] == "point_in_time").any()
                    else f"a {measure} is not additive over time. Show each period separately."))
-        spans = df[["period_start", "period_end"]].astype(int).sort_values("period_start").to_numpy()
-        for (s0, e0), (s1, e1) in zip(spans, spans[1:], strict=False):
-            if s1 <= e0:
+        spans = sorted(zip(df["period_start"], df["period_end"]), key=lambda p: periods.bounds(*p))
+        for a, b in zip(spans, spans[1:], strict=False):
+            if periods.overlap(a, b):
                 raise IncomparableError(
-                    f"Cannot add {measure!r} counts of overlapping periods {s0}–{e0} and {s1}–{e1}: "
-                    "the overlap would be counted twice. Add disjoint years only.")
+                    f"Cannot add {measure!r} counts of overlapping periods {periods.words(*a)} and "
+                    f"{periods.words(*b)}: the overlap would be counted twice. Add disjoint periods only.")
         return
     if measure == "rate" and dim != "form":
         raise IncomparableError(
@@ -429,16 +432,21 @@ def total(obs) -> pd.DataFrame:
         out.loc[0, "indicator"] = _component_parent(set(df["indicator"]))
         parts_desc = ", ".join(df["indicator"])
     elif dim == "period":
-        out.loc[0, "period_start"] = int(df["period_start"].min())
-        out.loc[0, "period_end"] = int(df["period_end"].max())
-        out.loc[0, "period_kind"] = "multi_year"
-        parts_desc = ", ".join(str(int(y)) for y in sorted(df["period_start"]))
+        spans = sorted(zip(df["period_start"], df["period_end"]), key=lambda p: periods.bounds(*p))
+        start, end = spans[0][0], max((e for _s, e in spans), key=lambda e: periods.bounds(e, e)[1])
+        out.loc[0, ["period_start", "period_end"]] = [start, end]
+        out.loc[0, ["year_start", "year_end"]] = [int(start[:4]), int(end[:4])]
+        out.loc[0, "period_kind"] = ("multi_year" if start[:4] != end[:4] else
+                                     "annual" if periods.is_whole_years(start, end) else "part_year")
+        parts_desc = ", ".join(periods.words(*p) for p in spans)
     elif dim == "geo":
         out.loc[0, "geo"] = "+".join(df["geo"].astype(str))
         parts_desc = ", ".join(df["geo"].astype(str))
     elif dim is not None:
         out.loc[0, dim] = "total"
         parts_desc = ", ".join(_key(df, dim))
+    out.loc[0, "qualifier"] = _sum_qualifier(df)
+    out.loc[0, "base"] = None
     censored = df["value"].isna()
     if censored.any():
         lo = df["value"].where(~censored, df["lower"])
@@ -449,8 +457,9 @@ def total(obs) -> pd.DataFrame:
         out.loc[0, "censored"] = True
     else:
         out.loc[0, "value"] = float(df["value"].sum())
-        out.loc[0, "lower"] = float("nan")
-        out.loc[0, "upper"] = float("nan")
+        q = out.loc[0, "qualifier"]
+        out.loc[0, "lower"] = out.loc[0, "value"] if q == "at_least" else float("nan")
+        out.loc[0, "upper"] = out.loc[0, "value"] if q == "at_most" else float("nan")
         out.loc[0, "censored"] = False
     sources = list(dict.fromkeys(_key(df, "source_id")))
     out.loc[0, "source_id"] = sources[0] if len(sources) == 1 else "+".join(sources)
@@ -461,6 +470,23 @@ def total(obs) -> pd.DataFrame:
                           "computed by traffickstats, not published"
                           + ("; censored parts summed as bounds" if censored.any() else "") + ".")
     return out
+
+
+def _sum_qualifier(df: pd.DataFrame) -> str | None:
+    """What the sum of qualified parts is: exact parts give an exact sum; any approximate part
+    an approximate sum; "at least" / "more than" parts a sum that is at least the total (the
+    same for upper bounds). Lower and upper bounds together bound nothing: refused."""
+    q = {v for v in df["qualifier"] if isinstance(v, str) and v}
+    if not q:
+        return None
+    if "approximately" in q:
+        return "approximately"
+    low, high = q & {"at_least", "more_than"}, q & {"at_most", "less_than"}
+    if low and high:
+        raise IncomparableError(
+            "Cannot add figures bounded from below ('at least', 'more than') to figures bounded from "
+            "above ('at most', 'less than'): the sum has no bound. Show the parts side by side.")
+    return "at_least" if low else "at_most"
 
 
 @dataclass(frozen=True)
@@ -568,8 +594,7 @@ def side_by_side(obs) -> pd.DataFrame:
         "indicator": df["indicator"].to_numpy(),
         "measure": df["measure"].to_numpy(),
         "geo": df["geo"].to_numpy(),
-        "period": [(f"{int(r.period_start)}" if r.period_start == r.period_end
-                    else f"{int(r.period_start)}–{int(r.period_end)}") for r in df.itertuples()],
+        "period": [periods.words(r.period_start, r.period_end) for r in df.itertuples()],
         "value": df["value"].to_numpy(),
         "unit": df["unit"].to_numpy(),
         "source_id": df["source_id"].to_numpy(),

@@ -152,7 +152,7 @@ def _population_table(population: pd.DataFrame) -> pd.DataFrame:
         raise IncomparableError(f"population rows must be indicator/measure 'population'; row {bad.index[0]} is "
                                 f"{bad['indicator'].iloc[0]}/{bad['measure'].iloc[0]}")
     pop = pop[pop["value"].notna()].copy()
-    pop["year"] = pop["period_end"].astype(int)
+    pop["year"] = pop["year_end"].astype(int)
     keys = ["geo_scheme", "geo", "sex", "age", "year"]
     # Two rows for one place and year: fine when they agree, refused when they differ.
     dup = pop.groupby(keys)["value"].nunique()
@@ -209,7 +209,7 @@ def rates(obs: pd.DataFrame, population: pd.DataFrame, per: int = 100_000,
     # Choose one population row per distinct (place, sex, age, year) of the numerators,
     # then map back: vectorised, so a GLOTIP-sized table stays fast.
     keys = ["geo_scheme", "geo", "sex", "age"]
-    want = num[keys].astype(str).assign(year=num["period_end"].astype(int)).drop_duplicates()
+    want = num[keys].astype(str).assign(year=num["year_end"].astype(int)).drop_duplicates()
     cand = want.merge(pop[keys + ["year", "value", "source_id"]].astype({k: str for k in keys}),
                       on=keys, how="left", suffixes=("", "_pop"))
     cand = cand[cand["year_pop"].notna()].copy()
@@ -219,7 +219,7 @@ def rates(obs: pd.DataFrame, population: pd.DataFrame, per: int = 100_000,
     chosen = cand.sort_values(["dist", "year_pop"]).drop_duplicates(keys + ["year"])
     available = (pop.astype({k: str for k in keys}).groupby(keys)["year"]
                  .apply(_year_ranges).rename("available").reset_index())
-    joined = (num[keys].astype(str).assign(year=num["period_end"].astype(int).to_numpy())
+    joined = (num[keys].astype(str).assign(year=num["year_end"].astype(int).to_numpy())
               .merge(chosen[keys + ["year", "year_pop", "value", "source_id"]], on=keys + ["year"], how="left")
               .merge(available, on=keys, how="left"))
     # left joins on unique right-hand keys: one joined row per numerator, in order

@@ -6,8 +6,10 @@ and the README print them. Vocabularies are listed once here and checked by the 
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -33,8 +35,26 @@ MEASURES: dict[str, str] = {
 PERIOD_KINDS: dict[str, str] = {
     "point_in_time": "a stock on any given day within the reference period",
     "annual": "a count or amount over one calendar year",
+    "part_year": "a count or amount over part of one calendar year (e.g. January to July 2017): "
+                 "never shown or compared as the whole year",
     "multi_year": "a total over several years (period_start..period_end)",
 }
+
+#: What the source says around a number ("about 1,100", "at least 63", "more than 80 %").
+#: Empty for a figure given as exact. Bounds agree: at_least / more_than set ``lower`` to the
+#: value and leave ``upper`` empty; at_most / less_than the reverse.
+QUALIFIERS: dict[str, str] = {
+    "approximately": "about, around, some, nearly, environ, près de, ~ (a rounded or approximate figure)",
+    "at_least": "at least, au moins, no fewer than (the value is a lower bound)",
+    "more_than": "more than, over, plus de, > (the true figure is above the value)",
+    "at_most": "at most, up to, jusqu'à (the value is an upper bound)",
+    "less_than": "less than, under, moins de, < (the true figure is below the value)",
+}
+LOWER_BOUND_QUALIFIERS = ("at_least", "more_than")
+UPPER_BOUND_QUALIFIERS = ("at_most", "less_than")
+
+#: A period bound as precise as the source gives it: a year, a month or a day (ISO 8601).
+PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 SEXES = ("total", "female", "male", "other", "unknown")
 EVIDENCE = {
@@ -42,14 +62,18 @@ EVIDENCE = {
     "secondary": "figure seen only as reported by press / NGO / third parties (V-S): cite as 'as reported by'",
 }
 
-#: Column order of the canonical table.
-COLUMNS = [
+#: Columns a data file holds (bundled CSVs, a user's canonical CSV), in order.
+STORED_COLUMNS = [
     "indicator", "measure", "basis", "geo", "geo_scheme", "citizenship",
     "period_start", "period_end", "period_kind",
     "sex", "age", "form",
-    "value", "unit", "lower", "upper", "censored",
+    "qualifier", "value", "unit", "lower", "upper", "censored", "base",
     "evidence", "source_id", "fact_id", "note",
 ]
+#: Derived by :func:`conform` from the period bounds, for filtering and arithmetic on years.
+YEAR_COLUMNS = ["year_start", "year_end"]
+#: Column order of the canonical table: the stored columns plus the derived years.
+COLUMNS = STORED_COLUMNS[:9] + YEAR_COLUMNS + STORED_COLUMNS[9:]
 
 
 class Observation(pa.DataFrameModel):
@@ -89,13 +113,23 @@ class Observation(pa.DataFrameModel):
         description="For breakdowns by citizenship or origin: ISO3, a region code, 'nationals', "
         "'foreign', 'eu_other', 'non_eu'. Empty otherwise.",
     )
-    period_start: Series[pd.Int64Dtype] = pa.Field(
-        ge=1900, le=2100, title="Period start (year)",
-        description="First year of the reference period.",
+    period_start: Series[str] = pa.Field(
+        str_matches=PERIOD_RE, title="Period start",
+        description="Start of the reference period as precise as the source gives it: a year "
+        "(2017), a month (2017-01) or a day (2017-01-15).",
     )
-    period_end: Series[pd.Int64Dtype] = pa.Field(
-        ge=1900, le=2100, title="Period end (year)",
-        description="Last year of the reference period (equal to period_start for one year).",
+    period_end: Series[str] = pa.Field(
+        str_matches=PERIOD_RE, title="Period end",
+        description="End of the reference period, same precision rules (2017-07 for a count "
+        "from January to July 2017; equal to period_start for one year).",
+    )
+    year_start: Series[pd.Int64Dtype] = pa.Field(
+        ge=1900, le=2100, title="First year",
+        description="Calendar year of period_start (derived; for filtering and arithmetic).",
+    )
+    year_end: Series[pd.Int64Dtype] = pa.Field(
+        ge=1900, le=2100, title="Last year",
+        description="Calendar year of period_end (derived; for filtering and arithmetic).",
     )
     period_kind: Series[str] = pa.Field(
         isin=list(PERIOD_KINDS), title="Period kind",
@@ -111,6 +145,11 @@ class Observation(pa.DataFrameModel):
         title="Form of exploitation / breakdown",
         description="total, sexual_exploitation, forced_labour, forced_criminality, begging, "
         "forced_marriage, organ_removal, state_imposed, private_economy, other, unknown, ...",
+    )
+    qualifier: Series[str] = pa.Field(
+        nullable=True, isin=list(QUALIFIERS), title="Qualifier",
+        description="What the source says around the number: " + "; ".join(
+            f"{k}: {v}" for k, v in QUALIFIERS.items()) + ". Empty for a figure given as exact.",
     )
     value: Series[float] = pa.Field(
         nullable=True, title="Value",
@@ -133,6 +172,11 @@ class Observation(pa.DataFrameModel):
     censored: Series[bool] = pa.Field(
         title="Censored", description="True when the source gave only a range such as '<5'."
     )
+    base: Series[str] = pa.Field(
+        nullable=True, title="Base of a share",
+        description="For a share: what 100 % is, in English words (e.g. 'foreign victims detected "
+        "in Tunisia, 2021'); pages translate it. A share of a subgroup is never a share of the whole.",
+    )
     evidence: Series[str] = pa.Field(
         isin=list(EVIDENCE), title="Evidence",
         description="; ".join(f"{k}: {v}" for k, v in EVIDENCE.items()),
@@ -150,7 +194,21 @@ class Observation(pa.DataFrameModel):
 
     @pa.dataframe_check(error="period_end must not be before period_start")
     def _period_order(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["period_end"] >= df["period_start"]
+        # "2017" < "2017-07" < "2017-07-15" < "2018": ISO text sorts like time, so the end's
+        # last day is its text padded with the highest month/day
+        start = df["period_start"].astype(str)
+        end = df["period_end"].astype(str).str.pad(10, side="right", fillchar="~")
+        return end >= start
+
+    @pa.dataframe_check(error="a qualifier's bound must agree with it (at_least / more_than: "
+                        "lower = value, no upper; at_most / less_than: upper = value, no lower)")
+    def _qualifier_bounds(cls, df: pd.DataFrame) -> Series[bool]:
+        q = df["qualifier"]
+        low = q.isin(LOWER_BOUND_QUALIFIERS)
+        high = q.isin(UPPER_BOUND_QUALIFIERS)
+        ok_low = ~low | (df["upper"].isna() & (df["lower"].isna() | (df["lower"] == df["value"])))
+        ok_high = ~high | (df["lower"].isna() & (df["upper"].isna() | (df["upper"] == df["value"])))
+        return ok_low & ok_high
 
     @pa.dataframe_check(error="lower <= value <= upper when given")
     def _bounds(cls, df: pd.DataFrame) -> Series[bool]:
@@ -198,7 +256,7 @@ class Source(pa.DataFrameModel):
 def empty_observations() -> pd.DataFrame:
     """An empty frame with the canonical columns and dtypes."""
     df = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-    for c in ("period_start", "period_end"):
+    for c in YEAR_COLUMNS:
         df[c] = df[c].astype("Int64")
     for c in ("value", "lower", "upper"):
         df[c] = df[c].astype("float64")
@@ -213,15 +271,67 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     """
     df = df.copy()
     defaults = {"basis": None, "citizenship": None, "note": None, "fact_id": None,
+                "qualifier": None, "base": None,
                 "lower": float("nan"), "upper": float("nan"), "censored": False,
                 "sex": "total", "age": "total", "form": "total"}
     for col, default in defaults.items():
         if col not in df.columns:
             df[col] = default
     df["censored"] = df["censored"].fillna(False).astype(bool)
+    for col in ("period_start", "period_end"):
+        df[col] = period_text(df[col])
+    df["year_start"], df["year_end"] = period_year(df["period_start"]), period_year(df["period_end"])
+    df = _bounds_from_qualifier(df)
     df = df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
     out = Observation.validate(df, lazy=True)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def period_text(col: pd.Series) -> pd.Series:
+    """Period bounds as ISO text: 2017 / 2017.0 -> "2017"; "2017-07" and "2017-07-15" kept.
+
+    Loaders that only know years may give integers; anything else is left as text for the
+    schema's check to report with its row.
+    """
+    def one(v):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            return None
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            return str(int(v)) if float(v).is_integer() else str(v)
+        return str(v).strip()
+
+    col = col.astype("object")
+    uniq = col.drop_duplicates()
+    return col.map(dict(zip(uniq, map(one, uniq))))
+
+
+def with_years(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``year_start``/``year_end`` derived from the period bounds when it lacks
+    them (a frame built by hand rather than through :func:`conform`)."""
+    if all(c in df.columns for c in YEAR_COLUMNS) or not {"period_start", "period_end"} <= set(df.columns):
+        return df
+    df = df.copy()
+    df["year_start"] = period_year(period_text(df["period_start"]))
+    df["year_end"] = period_year(period_text(df["period_end"]))
+    return df
+
+
+def period_year(col: pd.Series) -> pd.Series:
+    """The calendar year of ISO period text ("2017-07" -> 2017); missing when unreadable."""
+    return pd.to_numeric(col.astype("object").map(
+        lambda v: v[:4] if isinstance(v, str) and v[:4].isdigit() else None), errors="coerce").astype("Int64")
+
+
+def _bounds_from_qualifier(df: pd.DataFrame) -> pd.DataFrame:
+    """A bound the qualifier implies and the row left empty: "at least 63" has lower = 63."""
+    q = df["qualifier"]
+    low = q.isin(LOWER_BOUND_QUALIFIERS) & df["lower"].isna() & df["value"].notna()
+    high = q.isin(UPPER_BOUND_QUALIFIERS) & df["upper"].isna() & df["value"].notna()
+    if low.any() or high.any():
+        df = df.copy()
+        df["lower"] = df["lower"].astype("float64").mask(low, df["value"])
+        df["upper"] = df["upper"].astype("float64").mask(high, df["value"])
+    return df
 
 
 def field_docs() -> list[tuple[str, str, str]]:

@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
-from ..schema import COLUMNS
+from .. import periods
+from ..schema import COLUMNS, period_text, with_years
 from . import layout
 from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
 
@@ -47,9 +48,11 @@ def check_obs(obs: pd.DataFrame, kind: str) -> pd.DataFrame:
                                  "(see traffickstats.schema.COLUMNS)")
     if obs.empty:
         raise TraffickstatsError(f"{kind}: no observations to draw (filter returned 0 rows)")
-    out = obs.copy().reset_index(drop=True)
+    out = with_years(obs).copy().reset_index(drop=True)
+    for col in ("period_start", "period_end"):
+        out[col] = period_text(out[col])
     for col, default in (("lower", math.nan), ("upper", math.nan), ("censored", False),
-                         ("basis", None), ("period_kind", "annual"), ("note", None),
+                         ("basis", None), ("period_kind", "annual"), ("note", None), ("qualifier", None), ("base", None),
                          ("sex", "total"), ("age", "total"), ("form", "total")):
         if col not in out.columns:
             out[col] = default
@@ -124,8 +127,9 @@ def geo_label(geo: str, scheme: str, lang: str) -> str:
 
 
 def period_label(row, lang: str) -> str:
-    start, end = int(row["period_start"]), int(row["period_end"])
-    span = str(start) if start == end else _("fmt.period_span", lang, start=start, end=end)
+    """The period as charts and tables write it: "2017", "2017-2019", « janv.–juil. 2017 »,
+    « à un moment donné (2021) »."""
+    span = periods.label(row["period_start"], row["period_end"], lang)
     if row.get("period_kind") == "point_in_time":
         return _("fmt.point_in_time", lang, span=span)
     return span

@@ -92,7 +92,7 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
 
     first = obs.iloc[0]
     if title is None:
-        periods = {(int(a), int(b)) for a, b in zip(obs["period_start"], obs["period_end"])}
+        periods = set(zip(obs["period_start"], obs["period_end"]))
         what = series_label(first, lang)
         title = what[:1].upper() + what[1:]
         if len(periods) == 1:

@@ -74,7 +74,7 @@ def choropleth(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     ), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
     if title is None:
         what = series_label(obs.iloc[0], lang)
-        periods = {(int(a), int(b)) for a, b in zip(obs["period_start"], obs["period_end"])}
+        periods = set(zip(obs["period_start"], obs["period_end"]))
         title = what[:1].upper() + what[1:] + (_("fmt.comma", lang) + period_label(obs.iloc[0], lang) if len(periods) == 1 else "")
     alt = _("alt.choropleth", lang, title=title, items=items_text(zip(names, labels), lang, limit=12))
     return finish(fig, obs, lang=lang, kind="choropleth", title=title, alt=alt, note=note,

@@ -20,7 +20,7 @@ def _name(row, color: str, lang: str) -> str:
 
 def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, color: str = "geo",
                 note: str | None = None, catalog=None) -> go.Figure:
-    """Lines over ``period_end`` (the year), one per ``color`` value, labelled at their last point.
+    """Lines over ``year_end``, one per ``color`` value, labelled at their last point.
 
     Bounds are whiskers; a censored year is a dashed vertical range, not a point (its value is
     unknown). Rows measuring different things raise IncomparableError.
@@ -28,7 +28,7 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
     obs = check_obs(obs, "time_series")
     comparable_or_raise(obs, "time_series")
     unique_by(obs, [color, "period_start", "period_end"], "time_series")
-    obs = obs.sort_values([color, "period_end"], kind="stable").reset_index(drop=True)
+    obs = obs.sort_values([color, "year_end"], kind="stable").reset_index(drop=True)
     unit = obs["unit"].iloc[0]
     fig = go.Figure()
     pairs = []
@@ -39,12 +39,12 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
         labels = [value_label(r, lang) for _i, r in known.iterrows()]
         if len(known):
             fig.add_trace(go.Scatter(
-                x=known["period_end"].astype(int).tolist(), y=known["value"].tolist(), name=esc(name),
+                x=known["year_end"].astype(int).tolist(), y=known["value"].tolist(), name=esc(name),
                 mode="lines+markers+text", line=dict(color=colour), marker=dict(symbol=symbol, color=colour),
                 # Direct label at the last point, so print and colour-blind readers need no legend.
                 text=[""] * (len(known) - 1) + [esc(name)], textposition="middle right",
                 hoverinfo="text", hovertext=[f"{esc(name)} ({y}): {esc(t)}"
-                                             for y, t in zip(known["period_end"].astype(int), labels)],
+                                             for y, t in zip(known["year_end"].astype(int), labels)],
                 error_y=dict(type="data", visible=bool(known["upper"].notna().any()), color=colour,
                              array=(known["upper"] - known["value"]).tolist(),
                              arrayminus=(known["value"] - known["lower"]).tolist()),
@@ -52,14 +52,14 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
             ))
             first, last = known.iloc[0], known.iloc[-1]
             pairs.append((name, _("alt.series_item", lang, name=name, first=labels[0], last=labels[-1],
-                                  start=int(first["period_end"]), end=int(last["period_end"]))))
+                                  start=int(first["year_end"]), end=int(last["year_end"]))))
         cens = part[part["censored"] | part["value"].isna()]
         if len(cens):
             xs, ys, texts = [], [], []
             for _i, r in cens.iterrows():
                 if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"])):
                     continue  # a cell hidden to protect another: no range to draw (table says "masqué")
-                xs += [int(r["period_end"]), int(r["period_end"]), None]
+                xs += [int(r["year_end"]), int(r["year_end"]), None]
                 ys += [r["lower"], r["upper"], None]
                 t = esc(value_label(r, lang))
                 texts += [t, t, ""]
@@ -70,7 +70,7 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
     values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna().tolist()  # finite ones used
     fig.update_yaxes(**axis_tickformat(lang, values, unit=unit), rangemode="tozero",
                      title=dict(text=esc(label("unit", unit, lang))))
-    years = obs["period_end"].astype(int)
+    years = obs["year_end"].astype(int)
     fig.update_xaxes(tickformat="d", dtick=1 if years.max() - years.min() <= 12 else None, showgrid=False,
                      linecolor=INK)
     # the direct labels hang right of the last points: the right margin holds the longest;

@@ -32,8 +32,8 @@ __all__ = ["OTHER", "FOREIGN", "UNKNOWN", "aggregate", "shares", "top_corridors"
 
 OTHER, FOREIGN, UNKNOWN = "other", "foreign", "unknown"
 #: Columns that must hold one value before rows are added or ranked together.
-ONE_OF = ("indicator", "measure", "unit", "period_start", "period_end", "period_kind", "source_id")
-_GROUP_KEYS = ["period_start", "period_end", "period_kind", "indicator", "measure", "unit",
+ONE_OF = ("indicator", "measure", "unit", "year_start", "year_end", "period_kind", "source_id")
+_GROUP_KEYS = ["year_start", "year_end", "period_kind", "indicator", "measure", "unit",
                "source_id", "evidence"]
 
 
@@ -46,7 +46,7 @@ def require_one(flows: pd.DataFrame, what: str) -> None:
         raise IncomparableError(
             f"{what}: the table mixes {detail}. Adding or ranking figures of different years, "
             "indicators or sources gives a number that means nothing: filter one year and one "
-            "indicator first (e.g. flows[flows.period_start == 2018])")
+            "indicator first (e.g. flows[flows.year_start == 2018])")
 
 
 # --- placing both ends in a region scheme ----------------------------------------------------
@@ -178,7 +178,7 @@ def shares(flows: pd.DataFrame, scheme: str = "unodc", level: str | None = None)
     rows.append({"category": "unknown_origin", "base": "all", "value": part[0], "lower": part[1],
                  "upper": part[2], "censored": part[3], "share": s, "share_lower": lo, "share_upper": hi})
     out = pd.DataFrame(rows)
-    for c in ("period_start", "period_end", "indicator", "source_id"):
+    for c in ("year_start", "year_end", "indicator", "source_id"):
         out[c] = f[c].iloc[0]
     out["scheme"] = scheme
     return out
@@ -282,7 +282,7 @@ MEDITERRANEAN_ROUTES: tuple[Route, ...] = (
 )
 
 ROUTE_COLUMNS = ["route", "origin_scheme", "origin_region", "destination_scheme",
-                 "destination_region", "period_start", "period_end", "indicator", "source_id",
+                 "destination_region", "year_start", "year_end", "indicator", "source_id",
                  "value", "lower", "upper", "censored", "censored_cells", "corridors",
                  "destinations_reporting", "destinations_in_region", "unplaced_lower",
                  "unplaced_upper"]
@@ -310,7 +310,7 @@ def route(flows: pd.DataFrame, origin_region: str, destination_region: str, sche
                | ((f["destination_scheme"] == dscheme) & (f["destination"] == destination_region)))
     from_origin = (((f["origin_scheme"] == "iso3") & f["origin"].isin(o_set))
                    | ((f["origin_scheme"] == scheme) & (f["origin"] == origin_region)))
-    keys = ["period_start", "period_end", "indicator", "source_id"]
+    keys = ["year_start", "year_end", "indicator", "source_id"]
     reporting = f[in_dest].groupby(keys)["destination"].nunique().rename("destinations_reporting")
     on_route = f[in_dest & from_origin & (include_domestic | ~f["domestic"])]
     sums = sum_flows(on_route, keys).set_index(keys) if len(on_route) else None

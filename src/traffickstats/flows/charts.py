@@ -70,7 +70,7 @@ def place_name(code: str, scheme: str, lang: str) -> str:
 
 
 def _period_text(f: pd.DataFrame, lang: str) -> str:
-    s, e = int(f["period_start"].iloc[0]), int(f["period_end"].iloc[0])
+    s, e = int(f["year_start"].iloc[0]), int(f["year_end"].iloc[0])
     return str(s) if s == e else _("fmt.period_span", lang, start=s, end=e)
 
 

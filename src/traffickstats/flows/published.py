@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import periods
 from ..formatting import format_percent, format_range
 from ..i18n import _, label
 from .charts import place_name
@@ -65,7 +66,7 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
     rows = []
     cite_lang = lang if lang in ("fr", "en") else "en"
     for _i, r in obs.iterrows():
-        s, e = int(r["period_start"]), int(r["period_end"])
+        s, e = int(r["year_start"]), int(r["year_end"])
         if pd.notna(r["value"]):
             text = format_percent(r["value"], lang)
         else:
@@ -77,7 +78,7 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
             else _geo_world(lang),
             "origin": r["citizenship"], "origin_name": _origin_name(r["citizenship"], lang),
             "period_start": s, "period_end": e,
-            "period": str(s) if s == e else _("fmt.period_span", lang, start=s, end=e),
+            "period": periods.label(r["period_start"], r["period_end"], lang),
             "indicator": r["indicator"], "indicator_name": label("indicator", r["indicator"], lang),
             "share": r["value"], "share_lower": r["lower"], "share_upper": r["upper"],
             "share_text": text, "base": r["note"], "evidence": r["evidence"],

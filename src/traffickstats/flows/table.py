@@ -17,7 +17,7 @@ lower, upper           always set: an exact count is its own bounds, a "<5" cell
                        a sum carries the sums of the bounds
 censored               True when a censored cell is inside the figure
 censored_cells         how many censored source cells are inside it
-period_start/_end      years (Int64); period_kind ``annual`` / ``multi_year``
+year_start/_end        calendar years (Int64); period_kind ``annual`` / ``multi_year``
 indicator, measure,    as in the observation schema (counts only: ``detected_count``,
 unit                   ``registered_count``; never shares)
 source_id, evidence    provenance, as in the observation schema
@@ -49,6 +49,7 @@ from pandera.typing import Series
 from ..errors import IncomparableError, ParameterError, TraffickstatsError
 from ..formatting import format_number
 from ..i18n import _
+from ..schema import with_years
 
 __all__ = [
     "FLOW_COLUMNS", "FLOW_MEASURES", "GROUP_TOKENS", "FlowTable", "validate", "from_observations",
@@ -59,7 +60,7 @@ __all__ = [
 FLOW_COLUMNS = [
     "origin", "origin_scheme", "destination", "destination_scheme",
     "value", "lower", "upper", "censored", "censored_cells",
-    "period_start", "period_end", "period_kind", "indicator", "measure", "unit",
+    "year_start", "year_end", "period_kind", "indicator", "measure", "unit",
     "source_id", "evidence", "domestic", "note",
 ]
 #: Measures that count persons and so can be flows (shares go to ``published_flows``).
@@ -86,8 +87,8 @@ CROSS_BORDER_GROUPS = {"foreign", "eu_other", "non_eu", "other_region"}
 #: Group tokens with no origin information at all.
 UNKNOWN_GROUPS = {"unknown", "stateless"}
 
-_KEY = ["origin", "origin_scheme", "destination", "destination_scheme", "period_start",
-        "period_end", "indicator", "source_id"]
+_KEY = ["origin", "origin_scheme", "destination", "destination_scheme", "year_start",
+        "year_end", "indicator", "source_id"]
 
 
 class FlowTable(pa.DataFrameModel):
@@ -102,8 +103,8 @@ class FlowTable(pa.DataFrameModel):
     upper: Series[float] = pa.Field(ge=0, title="Upper bound", description="always set")
     censored: Series[bool] = pa.Field(title="Censored", description="a censored cell is inside")
     censored_cells: Series[pd.Int64Dtype] = pa.Field(ge=0, title="Censored cells", description="how many")
-    period_start: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, title="Period start")
-    period_end: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, title="Period end")
+    year_start: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, title="Period start")
+    year_end: Series[pd.Int64Dtype] = pa.Field(ge=1900, le=2100, title="Period end")
     period_kind: Series[str] = pa.Field(isin=["annual", "multi_year"], title="Period kind")
     indicator: Series[str] = pa.Field(title="Indicator")
     measure: Series[str] = pa.Field(isin=list(FLOW_MEASURES), title="Measure", description="counts only")
@@ -184,7 +185,7 @@ def from_observations(obs: pd.DataFrame, *, indicator: str | None = None, sex: s
     missing = [c for c in need if c not in obs.columns]
     if missing:
         raise ParameterError(f"observations lack column(s) {', '.join(missing)}")
-    df = obs[obs["citizenship"].notna()].copy()
+    df = with_years(obs[obs["citizenship"].notna()]).copy()
     for col, default in (("sex", "total"), ("age", "total"), ("form", "total"), ("lower", np.nan),
                          ("upper", np.nan), ("censored", False), ("evidence", "primary"),
                          ("period_kind", "annual"), ("note", None)):
@@ -196,13 +197,13 @@ def from_observations(obs: pd.DataFrame, *, indicator: str | None = None, sex: s
         r = shares.iloc[0]
         raise IncomparableError(
             f"{len(shares)} observation(s) by citizenship are not counts of persons (e.g. "
-            f"{r['indicator']} {r['measure']} in {r['geo']} {r['period_start']}): a flow table adds "
+            f"{r['indicator']} {r['measure']} in {r['geo']} {r['year_start']}): a flow table adds "
             "counts; show report shares with traffickstats.flows.published_flows instead")
     df = df[(df["sex"] == sex) & (df["age"] == age) & (df["form"] == form)]
     if indicator is not None:
         df = df[df["indicator"] == indicator]
     if year is not None:
-        df = df[(df["period_start"] == year) & (df["period_end"] == year)]
+        df = df[(df["year_start"] == year) & (df["year_end"] == year)]
     if df.empty:
         out = empty_flows()
         out.attrs["set_aside"] = ()
@@ -224,7 +225,7 @@ def _flows_from(df: pd.DataFrame) -> pd.DataFrame:
         r = df[published].iloc[0]
         raise IncomparableError(
             f"flow counts must be exact or censored cells; {r['geo']} <- {r['citizenship']} "
-            f"{r['period_start']} has a value with published bounds (an estimate interval), "
+            f"{r['year_start']} has a value with published bounds (an estimate interval), "
             "which cannot be summed as bounds")
     dest = df["geo"].astype(str)
     cit = df["citizenship"].astype(str)
@@ -247,7 +248,7 @@ def _flows_from(df: pd.DataFrame) -> pd.DataFrame:
         "lower": df["lower"].astype(float).where(censored, df["value"].astype(float)),
         "upper": df["upper"].astype(float).where(censored, df["value"].astype(float)),
         "censored": censored, "censored_cells": censored.astype(int),
-        "period_start": df["period_start"], "period_end": df["period_end"],
+        "year_start": df["year_start"], "year_end": df["year_end"],
         "period_kind": df["period_kind"], "indicator": df["indicator"], "measure": df["measure"],
         "unit": df["unit"], "source_id": df["source_id"], "evidence": df["evidence"],
         "domestic": (origin == dest) & (origin_scheme == dest_scheme), "note": note,
@@ -264,7 +265,7 @@ def _flows_from(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-SET_ASIDE_COLUMNS = ["destination", "origin", "origin_reported", "period_start", "period_end",
+SET_ASIDE_COLUMNS = ["destination", "origin", "origin_reported", "year_start", "year_end",
                      "indicator", "value", "lower", "upper", "censored", "source_id", "reason"]
 
 
@@ -332,7 +333,7 @@ def from_ctdc(path_or_result, year: int | None = None) -> pd.DataFrame:
 
 #: Columns of :func:`repatriations`.
 REPATRIATION_COLUMNS = ["reporting_country", "repatriation_country", "direction", "value", "lower",
-                        "upper", "censored", "period_start", "period_end", "indicator",
+                        "upper", "censored", "year_start", "year_end", "indicator",
                         "source_id", "note"]
 
 
@@ -352,11 +353,11 @@ def repatriations(path_or_result, year: int | None = None) -> pd.DataFrame:
     o = res.observations
     o = o[o["indicator"] == "victims_repatriated"]
     if year is not None:
-        o = o[o["period_start"] == year]
+        o = o[o["year_start"] == year]
     out = pd.DataFrame({
         "reporting_country": o["geo"], "repatriation_country": o["citizenship"],
         "direction": "unstated", "value": o["value"], "lower": o["lower"], "upper": o["upper"],
-        "censored": o["censored"], "period_start": o["period_start"], "period_end": o["period_end"],
+        "censored": o["censored"], "year_start": o["year_start"], "year_end": o["year_end"],
         "indicator": o["indicator"], "source_id": o["source_id"], "note": o["note"],
     }, columns=REPATRIATION_COLUMNS)
     return out.reset_index(drop=True)
@@ -371,7 +372,8 @@ def to_observations(flows: pd.DataFrame) -> pd.DataFrame:
     obs = pd.DataFrame({
         "indicator": f["indicator"], "measure": f["measure"], "basis": None,
         "geo": f["destination"], "geo_scheme": f["destination_scheme"], "citizenship": f["origin"],
-        "period_start": f["period_start"], "period_end": f["period_end"],
+        "period_start": f["year_start"].astype(str), "period_end": f["year_end"].astype(str),
+        "year_start": f["year_start"], "year_end": f["year_end"],
         "period_kind": f["period_kind"], "sex": "total", "age": "total", "form": "total",
         "value": f["value"], "unit": f["unit"],
         "lower": f["lower"].where(f["censored"]), "upper": f["upper"].where(f["censored"]),

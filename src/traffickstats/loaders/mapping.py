@@ -18,7 +18,7 @@ import yaml
 
 from ..errors import DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import COLUMNS, EVIDENCE, MEASURES, PERIOD_KINDS, SEXES, Source
+from ..schema import STORED_COLUMNS as COLUMNS, EVIDENCE, MEASURES, PERIOD_KINDS, SEXES, Source
 from .cells import fold
 
 __all__ = ["Mapping", "read_mapping", "REQUIRED", "DEFAULTS", "CHOICES"]

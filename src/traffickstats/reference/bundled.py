@@ -18,7 +18,7 @@ import pandera.errors
 
 from ..errors import DataFileError, TraffickstatsError, UnknownGeographyError
 from ..paths import data_dir
-from ..schema import COLUMNS, Source, conform
+from ..schema import COLUMNS, STORED_COLUMNS, Source, conform
 
 #: Row ids of facts.md: ILO12-01, GEMS22-15, GLOTIP-DZA-01, TUN-L1, TUN-04b, POP-TUN-1, POP-WLD, EU-07.
 FACT_ID_RE = re.compile(r"^[A-Z]+[0-9]{0,2}(-[A-Z]{2,3})?-[A-Z0-9]+[a-z]?$")
@@ -77,7 +77,7 @@ def _source_files() -> list[Path]:
 def _load_observations() -> pd.DataFrame:
     frames = []
     for path in _observation_files():
-        raw = _read_csv(path, COLUMNS)
+        raw = _read_csv(path, STORED_COLUMNS)
         raw["censored"] = raw["censored"].map({"True": True, "False": False, "true": True,
                                                "false": False, None: False})
         bad = raw["censored"].isna()
@@ -258,7 +258,7 @@ def population(geo=None, year=None, prefix: str = DEFAULT_POPULATION_PREFIX) -> 
     obs = observations(indicator="population", geo=geo)
     obs = obs[obs["source_id"].str.startswith(prefix)]
     if year is not None:
-        obs = obs[obs["period_start"] == int(year)]
+        obs = obs[obs["year_start"] == int(year)]
     return obs.reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..i18n import _ as tr
 from ..i18n import label
+from .. import periods
 from ..paths import package_resource
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
@@ -153,8 +154,7 @@ def _observation_view(obs: pd.DataFrame) -> pd.DataFrame:
                          if isinstance(r[k], str) and r[k] != "total") or "total"
 
     def period(r):
-        a, b = int(r["period_start"]), int(r["period_end"])
-        return (str(a) if a == b else f"{a}-{b}") + f" ({r['period_kind']})"
+        return periods.words(r["period_start"], r["period_end"]) + f" ({r['period_kind']})"
 
     return pd.DataFrame({
         "fact_id": obs["fact_id"],
@@ -202,8 +202,7 @@ def _figure(row, lang: str) -> str:
 
 
 def _period(row, lang: str) -> str:
-    start, end = int(row["period_start"]), int(row["period_end"])
-    span = str(start) if start == end else tr("fmt.period_span", lang, start=start, end=end)
+    span = periods.label(row["period_start"], row["period_end"], lang)
     return f"{span}, {label('period_kind', row['period_kind'], lang)}"
 
 

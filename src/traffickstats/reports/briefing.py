@@ -176,12 +176,6 @@ def has_text(key: str, lang: str) -> bool:
     return texts.text(key, lang) != key
 
 
-def format_period(start: Any, end: Any) -> str:
-    if pd.isna(start):
-        return ""
-    return str(int(start)) if pd.isna(end) or int(end) == int(start) else f"{int(start)}–{int(end)}"
-
-
 # --- tables -------------------------------------------------------------------------------
 
 def html_table(obs: pd.DataFrame, lang: str, *, columns=TABLE_COLUMNS, max_rows: int = 60) -> str:
@@ -194,7 +188,7 @@ def html_table(obs: pd.DataFrame, lang: str, *, columns=TABLE_COLUMNS, max_rows:
         cells = []
         for c in columns:
             if c == "period":
-                cells.append(f"<td>{esc(format_period(row.get('period_start'), row.get('period_end')))}</td>")
+                cells.append(f"<td>{esc(period_text(row, lang))}</td>")
             elif c == "value":
                 cells.append(f'<td class="ts-num">{esc(format_value(row, lang))}</td>')
             elif c == "geo":
@@ -289,13 +283,13 @@ def order_by_participants(obs: pd.DataFrame) -> pd.DataFrame:
     """Sort rows in the participants' agreed order, then indicator and period."""
     rank = {g: i for i, g in enumerate(PARTICIPANTS)}
     key = obs["geo"].map(rank).fillna(len(rank))
-    return obs.assign(_k=key).sort_values(["_k", "indicator", "period_start"]).drop(columns="_k")
+    return obs.assign(_k=key).sort_values(["_k", "indicator", "year_start"]).drop(columns="_k")
 
 
 def _preferred_order(obs: pd.DataFrame) -> pd.DataFrame:
     """Most recent period first, primary evidence before secondary, then bundled order."""
     return obs.assign(_ev=obs["evidence"].ne("primary")).sort_values(
-        ["period_end", "period_start", "_ev"], ascending=[False, False, True], kind="stable").drop(columns="_ev")
+        ["year_end", "year_start", "_ev"], ascending=[False, False, True], kind="stable").drop(columns="_ev")
 
 
 def latest(obs: pd.DataFrame, by=("indicator", "measure", "unit")) -> pd.DataFrame:
@@ -313,12 +307,12 @@ def common_year(obs: pd.DataFrame) -> pd.DataFrame:
 
     A ranking compares like with like: one indicator, one measure, one year.
     """
-    annual = obs[obs["period_start"] == obs["period_end"]]
+    annual = obs[obs["period_kind"].isin(["annual", "point_in_time"]) & (obs["year_start"] == obs["year_end"])]
     if len(annual) == 0:
         return annual
-    counts = annual.groupby("period_end")["geo"].nunique()
+    counts = annual.groupby("year_end")["geo"].nunique()
     year = counts[counts == counts.max()].index.max()
-    return latest(annual[annual["period_end"] == year], by=("geo",))
+    return latest(annual[annual["year_end"] == year], by=("geo",))
 
 
 def headlines(obs: pd.DataFrame, lang: str, indicators: list[tuple[str, str]]) -> int:

@@ -24,10 +24,10 @@ def glotip_participants(brief: Brief) -> None:
     det = b.common_year(det[det["citizenship"].isna()])
     if det["geo"].nunique() > 1:
         brief.chart("ranked_bar", det, title=brief.t("glotip.participants_title",
-                                                        year=int(det["period_end"].iloc[0])))
+                                                        year=int(det["year_end"].iloc[0])))
         missing = [brief.name(c) for c in b.PARTICIPANTS if c not in set(det["geo"])]
         if missing:
-            b.note(brief.t("glotip.not_reported", year=int(det["period_end"].iloc[0]), places=", ".join(missing)))
+            b.note(brief.t("glotip.not_reported", year=int(det["year_end"].iloc[0]), places=", ".join(missing)))
     else:
         b.gap(brief.t("gap.unverified", what=brief.t("glotip.participants_title", year="")))
     b.note(b.t("note.disclosure", brief.lang, n=5))
@@ -48,8 +48,8 @@ def glotip_country(brief: Brief) -> None:
     plain = det[det["citizenship"].isna()]
     trend = b.totals(plain)
     brief.chart("time_series", trend, title=brief.t("glotip.trend_title", country=name))
-    year = int(trend["period_end"].max()) if len(trend) else int(plain["period_end"].max())
-    latest = plain[plain["period_end"] == year]
+    year = int(trend["year_end"].max()) if len(trend) else int(plain["year_end"].max())
+    latest = plain[plain["year_end"] == year]
     for by, where, key in (("sex", dict(age="total", form="total"), "glotip.sex_title"),
                            ("age", dict(sex="total", form="total"), "glotip.age_title"),
                            ("form", dict(sex="total", age="total"), "glotip.form_title")):
@@ -59,8 +59,8 @@ def glotip_country(brief: Brief) -> None:
             brief.chart("ranked_bar", parts, by=by, title=brief.t(key, country=name, year=year))
     by_cit = b.totals(det[det["citizenship"].notna()])
     if len(by_cit):
-        cyear = int(by_cit["period_end"].max())
-        cit = by_cit[by_cit["period_end"] == cyear]
+        cyear = int(by_cit["year_end"].max())
+        cit = by_cit[by_cit["year_end"] == cyear]
         cit = cit.assign(_k=cit["value"].fillna(-1)).sort_values("_k", ascending=False).drop(columns="_k")
         b.subsection(brief.t("glotip.citizenship_title", country=name, year=cyear))
         b.rows_table([brief.t("col.citizenship"), brief.t("col.value")],
@@ -89,10 +89,10 @@ def justice_table(brief: Brief, rows: pd.DataFrame) -> None:
     b.subsection(brief.t("glotip.justice_title", country=brief.name(brief.country)))
     inds = [i for i in ("persons_suspected", "persons_prosecuted", "persons_convicted") if i in set(j["indicator"])]
     out = []
-    for year in sorted(set(j["period_end"].astype(int))):
+    for year in sorted(set(j["year_end"].astype(int))):
         line = [str(year)]
         for ind in inds:
-            hit = j[(j["indicator"] == ind) & (j["period_end"] == year)]
+            hit = j[(j["indicator"] == ind) & (j["year_end"] == year)]
             line.append(display_value(hit.iloc[0], brief.lang) if len(hit) else "—")
         out.append(line)
     b.rows_table([brief.t("col.year")] + [b.label("indicator", i, brief.lang) for i in inds], out,
@@ -134,4 +134,4 @@ def ctdc_records(brief: Brief) -> None:
         b.gap(brief.t("ctdc.none", country=brief.name(brief.country)))
         return
     totals = b.totals(rows)
-    national_table(brief, totals.sort_values("period_start") if len(totals) else rows)
+    national_table(brief, totals.sort_values("year_start") if len(totals) else rows)

@@ -46,7 +46,7 @@ def ilo2012_profile(brief: Brief) -> None:
     """ILO 2012 by form, by sex, by age and by movement (published shares of the 20.9 million)."""
     b.subsection(brief.t("go.profile.heading"))
     shares = b.select(brief.bundled, indicator="forced_labour", measure="share", geo="WLD",
-                      period_start=2002, period_end=2011)
+                      year_start=2002, year_end=2011)
     views = [
         ("form", facts(shares, "ILO12-10", "ILO12-11", "ILO12-12"), "go.profile.form_title", "go.profile.form_note"),
         ("sex", facts(shares, "ILO12-05", "ILO12-06"), "go.profile.sex_title", None),
@@ -114,7 +114,7 @@ def profits(brief: Brief) -> None:
         brief.keep(change)
     b.bullets(items)
     regions = b.select(brief.bundled, indicator="illegal_profits", measure="money_estimate",
-                       geo_scheme="ilo5", period_start=2021, form="total")
+                       geo_scheme="ilo5", year_start=2021, form="total")
     brief.chart("ranked_bar", regions, title=brief.t("go.profits.regions_title"))
     forms = facts(brief.bundled, "ILO14-03", "ILO14-05", "ILO14-06", "ILO14-07", measure="money_estimate")
     if brief.chart("ranked_bar", forms, by="form", title=brief.t("go.profits.forms_title")):

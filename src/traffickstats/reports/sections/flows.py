@@ -49,10 +49,10 @@ def _flow_table(brief: Brief, name: str):
 def _best_year(flows: pd.DataFrame, places: list[str]) -> int | None:
     """The year in which the most of ``places`` reported flows (the latest on a tie)."""
     touch = flows[flows["destination"].isin(places) | flows["origin"].isin(places)]
-    touch = touch[touch["period_start"] == touch["period_end"]]
+    touch = touch[touch["year_start"] == touch["year_end"]]
     if touch.empty:
         return None
-    counts = touch.groupby("period_end").apply(
+    counts = touch.groupby("year_end").apply(
         lambda g: len(set(g["destination"]) & set(places)) * 1000 + len(g), include_groups=False)
     return int(counts[counts == counts.max()].index.max())
 
@@ -79,7 +79,7 @@ def dataset_flows(brief: Brief, name: str) -> None:
     if year is None:
         b.gap(brief.t("gap.no_flows", place=", ".join(brief.name(p) for p in places)))
         return
-    one = flows[(flows["period_start"] == year) & (flows["period_end"] == year)]
+    one = flows[(flows["year_start"] == year) & (flows["year_end"] == year)]
     sources_ = one["source_id"].unique()
     one = one[one["source_id"] == sources_[0]]
     mine = one[one["destination"].isin(places) | one["origin"].isin(places)]

@@ -33,7 +33,7 @@ def national_rows(brief: Brief, iso3: str) -> pd.DataFrame:
         rows = b.totals(rows)
     rank = {ind: i for i, ind in enumerate(INDICATOR_ORDER)}
     return rows.assign(_r=rows["indicator"].map(rank).fillna(len(rank))).sort_values(
-        ["_r", "indicator", "period_start", "period_end"], kind="stable").drop(columns="_r")
+        ["_r", "indicator", "year_start", "year_end"], kind="stable").drop(columns="_r")
 
 
 def national_table(brief: Brief, rows: pd.DataFrame) -> None:
@@ -71,7 +71,7 @@ def national_figures(brief: Brief, places=None, *, cards: bool = False) -> None:
         if iso3 in SERIES:
             fid, title = SERIES[iso3]
             series = facts(rows, fid)
-            if series["period_start"].nunique() >= 3:
+            if series["year_start"].nunique() >= 3:
                 brief.chart("time_series", series, title=brief.t(title, country=brief.name(iso3)))
         national_table(brief, rows)
 
@@ -82,10 +82,10 @@ def eu_figures(brief: Brief) -> None:
     eu = b.totals(b.select(brief.bundled, geo="EU27", geo_scheme="eu"))
     eu = eu[eu["citizenship"].isna()]
     victims = b.select(eu, indicator="victims_registered", measure="registered_count", period_kind="annual")
-    victims = b.latest(victims, by=("period_start",)).sort_values("period_start")
+    victims = b.latest(victims, by=("year_start",)).sort_values("year_start")
     if not brief.chart("time_series", victims, title=brief.t("med.eu.victims_title")):
         b.gap(brief.t("gap.unverified", what=brief.t("med.eu.victims_title")))
     justice = b.select(eu, measure="justice_count")
     if len(justice):
-        national_table(brief, justice.sort_values(["indicator", "period_start"]))
+        national_table(brief, justice.sort_values(["indicator", "year_start"]))
     b.note(brief.t("pitfall.shares"))

@@ -23,7 +23,7 @@ def _latest_population(iso3: str) -> pd.Series | None:
     pop = population(geo=iso3)
     if pop.empty:
         return None
-    return pop.sort_values("period_start").iloc[-1]
+    return pop.sort_values("year_start").iloc[-1]
 
 
 def participants_table(brief: Brief) -> None:
@@ -50,7 +50,7 @@ def participants_table(brief: Brief) -> None:
             geo.region_name("mediterranean", shore, brief.lang) if shore else "—",
             # an exact population as published (no compacting: 12 277 109)
             b.format_number(pop["value"], brief.lang) if pop is not None else brief.t("no_data"),
-            str(int(pop["period_start"])) if pop is not None else "",
+            str(int(pop["year_start"])) if pop is not None else "",
             status, law_text,
         ])
         if pop is not None:
@@ -73,7 +73,7 @@ def profile(brief: Brief) -> None:
     pop = _latest_population(iso3)
     if pop is not None:
         items.append(brief.t("cb.profile.population", value=b.format_number(pop["value"], brief.lang),
-                             year=int(pop["period_start"]), source=brief.cite(pop["source_id"])))
+                             year=int(pop["year_start"]), source=brief.cite(pop["source_id"])))
         brief.keep(pd.DataFrame({"source_id": [pop["source_id"]]}))
     else:
         items.append(brief.t("gap.unverified", what=brief.t("what.population", country=brief.name(iso3))))
