@@ -18,6 +18,7 @@ from .names import (
     REFUSED_CODES,
     UnknownGeographyWarning,
     aliases,
+    country_codes,
     country_name,
     country_names,
     country_table,
@@ -50,6 +51,6 @@ __all__ = [
     "members", "region_name", "region_of", "scheme_table", "schemes", "unodc_region_code",
     "PARTICIPANTS", "REFUSED_CODES", "UnknownGeographyWarning", "aliases", "country_name",
     "country_names", "country_table", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
-    "suggestions", "to_iso3", "ranked_suggestions", "vendored_labels", "NOT_A_COUNTRY", "Names",
+    "suggestions", "to_iso3", "ranked_suggestions", "country_codes", "vendored_labels", "NOT_A_COUNTRY", "Names",
     "read_names", "write_names", "UNRESOLVED", "Resolution", "resolve_labels",
 ]

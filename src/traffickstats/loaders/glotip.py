@@ -315,7 +315,7 @@ def load_glotip(path, names=None) -> LoadResult:
 
     # -- geography -----------------------------------------------------------------------
     iso = c["Iso3_code"]
-    known = dict(zip(iso.uniq, geo.to_iso3(iso.uniq, strict=False, warn=False)))
+    codes = geo.country_codes()  # ISO3 codes only: the name tables are not needed here
 
     def iso_fault(code: str):
         if code in AGGREGATE_CODES:
@@ -323,7 +323,7 @@ def load_glotip(path, names=None) -> LoadResult:
             return (R_AGG + ": " + target) if isinstance(target, str) else None
         if code == "":
             return R_NOISO
-        return None if known.get(code) == code else R_ISO
+        return None if code in codes else R_ISO
 
     iso_reason = iso.lut(iso_fault)
     agg = iso_reason != None  # noqa: E711
