@@ -359,3 +359,23 @@ def test_generated_next_release_reviewed_names_file_maps_misspellings(tmp_path):
     assert unused["raw_value"].tolist() == ["Atlantide"] and "not used" in unused["warning"].iloc[0]
     # the CLI takes the same file
     assert cli.main(["data", "validate", str(path), "--names", str(names), "--json"]) == 0
+
+
+def test_load_parses_the_workbook_once(tmp_path, monkeypatch):
+    """Detection hands its parsed sheet to the loader; a changed file is parsed again."""
+    from traffickstats.loaders import load, workbook
+
+    path = _next_release(tmp_path)
+    calls = []
+    real = workbook.first_sheet
+    monkeypatch.setattr(workbook, "first_sheet", lambda p: calls.append(p) or real(p))
+    r = load(path)
+    assert len(calls) == 1 and r.format == "glotip" and r.rows_read == 18
+    assert workbook.take(path) is None  # the slot was emptied by the loader
+    from traffickstats.loaders.detect import detect_format
+
+    detect_format(path)  # detection alone keeps nothing
+    assert workbook.take(path) is None
+    detect_format(path, keep_sheet=True)
+    _workbook(path, [("TUN", DV, "Total", "Total", "Total", "Total", 2018, "5")])  # file replaced
+    assert load_glotip(path).rows_read == 1  # the stale sheet is not used

@@ -59,7 +59,7 @@ def load(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  #
     if format not in ("auto", *FORMATS):
         raise ParameterError(f"unknown format {format!r}: use auto, {', '.join(FORMATS)}")
     if format == "auto":
-        fmt = detect_format(path)
+        fmt = detect_format(path, keep_sheet=True)
     else:
         read_head(path)  # the same one-line errors (missing, folder, empty) for every format
         fmt = format

@@ -88,7 +88,7 @@ def _decode(head: bytes) -> str | None:
     return None if controls > max(2, len(text) // 100) else text
 
 
-def _workbook_format(path: Path, head: bytes) -> str:
+def _workbook_format(path: Path, head: bytes, keep_sheet: bool = False) -> str:
     if head.startswith(_ZIP):
         try:
             # the central directory sits at the end: a cut download fails here. (Members are
@@ -110,7 +110,8 @@ def _workbook_format(path: Path, head: bytes) -> str:
 
     if (len(first) >= 3 and str(first[0][0] if first[0] else "").strip().upper() == "UNODC"
             and [str(c).strip() for c in first[2][: len(HEADER)]] == HEADER):
-        workbook.hand_over(path, sheet)  # parsed once: the GLOTIP loader takes it
+        if keep_sheet:
+            workbook.hand_over(path, sheet)  # parsed once: the GLOTIP loader takes it
         return "glotip"
     from .population import population_layout
 
@@ -161,8 +162,11 @@ def _text_format(path: Path, text: str) -> str:
     return "csv"
 
 
-def detect_format(path) -> str:
+def detect_format(path, *, keep_sheet: bool = False) -> str:
     """``glotip`` | ``ctdc`` | ``gsi`` | ``population`` | ``csv``, from the file's content.
+
+    ``keep_sheet``: hand a GLOTIP workbook's parsed sheet over to the loader that reads it next
+    (:mod:`.workbook`; ``load`` does this, so the file is parsed once).
 
     Raises :class:`DataFileError` for a missing or empty file, binary junk, a truncated or
     corrupt workbook, or text that is no table.
@@ -170,7 +174,7 @@ def detect_format(path) -> str:
     path = Path(path)
     head = read_head(path)
     if head.startswith(_ZIP) or head.startswith(_OLE2):
-        return _workbook_format(path, head)
+        return _workbook_format(path, head, keep_sheet)
     text = _decode(head)
     if text is None:
         raise DataFileError(path, "not a text file or a workbook (binary content)")
