@@ -323,7 +323,7 @@ def test_crosswalk_to_partial_scheme_shows_countries_without_region():
 
 # --- vendored labels (world-countries, i18n-nationality) ---------------------------------------
 
-LABELS = Path(geo.names.__file__).with_name("labels")
+LABELS = Path(geo.names.__file__).with_name("vendor")
 
 
 def test_vendored_table_records_its_sources_and_licences():

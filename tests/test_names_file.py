@@ -123,10 +123,11 @@ def test_gsi_and_user_csv_take_the_names_file(tmp_path):
     names = _names(tmp_path, "Marrocco,MAR,A. Reviewer,2026-11-30,misspelt,\n")
     r = load(gsi, names=names)
     assert r.rejected == 0 and sorted(r.observations["geo"].unique()) == ["MAR", "TUN"]
-    from traffickstats.reports import briefing  # what a report notebook calls with `names`
+    from traffickstats.briefing import Report  # what a report notebook calls with `names`
 
-    obs = briefing.observations(lang="fr", gsi=str(gsi), names=str(names))
-    assert set(obs.loc[obs["source_id"] == r.source["source_id"], "geo"]) == {"MAR", "TUN"}
+    report = Report.open("global_overview", lang="fr", gsi=str(gsi), names=str(names))
+    report.close()
+    assert set(report.dataset("gsi")["geo"]) == {"MAR", "TUN"} and report.rejected == {"gsi": 0}
     # user CSV: the same file decides "Marrocco" in the geo column
     data = tmp_path / "generated.csv"
     data.write_text("Pays;Année;Victimes\nMarrocco;2021;12\nTunisie;2021;7\n", encoding="utf-8")
@@ -173,16 +174,16 @@ def test_bad_names_file_on_the_command_line_is_one_line(tmp_path, capsys):
 
 
 def test_pack_passes_the_names_file_to_every_report(tmp_path):
-    """`pack --names FILE`: a notebook parameter of every report, checked before anything runs."""
+    """`pack --names FILE`: a parameter of every report whose notebook declares it, checked
+    (a path that exists) before anything runs, and hashed with the datasets."""
     from traffickstats.reports import pack
-    from traffickstats.reports.runner import prepare
 
     names = _names(tmp_path, "Marrocco,MAR,A. Reviewer,2026-11-30,,\n")
-    specs = pack.plan(("fr",), ("TUN",), {"glotip": "x.xlsx", "names": str(names)})
-    assert {s.parameters["names"] for s in specs} == {str(names)}
+    glotip = tmp_path / "generated.xlsx"
+    glotip.write_bytes(b"PK")  # only its existence is checked here
+    specs = pack.plan_reports(None, langs=("fr",), countries=("TUN",),
+                              datasets={"glotip": str(glotip), "names": str(names)})
+    assert specs and {str(s.parameters["names"]) for s in specs} == {str(names)}
     assert "names" in pack.DATASETS  # hashed with the datasets: a changed names file re-renders
-    for spec in {s.notebook: s for s in specs}.values():
-        prepare(spec.notebook, spec.parameters, tmp_path)  # raises ParameterError if undeclared
-    parser = cli.build_parser()
-    args = parser.parse_args(["pack", "--names", str(names)])
+    args = cli.build_parser().parse_args(["pack", "--names", str(names)])
     assert args.names == str(names)

@@ -1,4 +1,4 @@
-"""Rebuild ``src/traffickstats/geo/labels/country_labels.tsv`` from the npm packages it derives from.
+"""Rebuild ``src/traffickstats/geo/vendor/country_labels.tsv`` from the npm packages it derives from.
 
     python tools/build_country_labels.py                     # runs `npm pack` in a temp folder
     python tools/build_country_labels.py --tarball world-countries-5.1.0.tgz \
@@ -46,7 +46,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "src" / "traffickstats" / "geo" / "labels"
+OUT = REPO / "src" / "traffickstats" / "geo" / "vendor"
 PACKAGES = {"world-countries": "5.1.0", "i18n-nationality": "1.4.0"}
 LANGS = {"eng": "en", "fra": "fr", "spa": "es", "ara": "ar"}
 #: i18n-nationality Spanish entries checked and left out, with the reason.

@@ -1,6 +1,6 @@
 """Inflected forms of a demonym: what a data file writes for "the Moroccans" or "venezolana".
 
-The vendored table (``labels/country_labels.tsv``) holds demonyms as the packages give them:
+The vendored table (``vendor/country_labels.tsv``) holds demonyms as the packages give them:
 English and French masculine and feminine singular, Spanish masculine singular. Files write
 them in the plural ("Angolans", "Guatemaltecos") and, in Spanish, in the feminine
 ("VENEZOLANA", "COLOMBIANA"). :func:`forms` derives those forms by the regular rules below.

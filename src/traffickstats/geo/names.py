@@ -11,7 +11,7 @@ Reviewed tier:
 3. ``regions/names.csv``: aliases neither knows (Kosovo under UNSCR 1244, French long forms,
    former names), each with a note. It wins over the other two.
 
-Vendored tier (``labels/country_labels.tsv``, rebuilt by ``tools/build_country_labels.py``
+Vendored tier (``vendor/country_labels.tsv``, rebuilt by ``tools/build_country_labels.py``
 from the npm packages world-countries, ODbL, and i18n-nationality, MIT): common and official
 names in English, French, Spanish and Arabic, alternative spellings, and demonyms (English and
 French from world-countries, Spanish from i18n-nationality) with their regular plural and
@@ -186,8 +186,8 @@ def _tables() -> _Tables:
 
 
 def vendored_labels() -> pd.DataFrame:
-    """The vendored label table (iso2, lang, kind, label, source, independent); see ``labels/VERSION``."""
-    return pd.read_csv(Path(__file__).with_name("labels") / "country_labels.tsv", sep="\t", comment="#",
+    """The vendored label table (iso2, lang, kind, label, source, independent); see ``vendor/VERSION``."""
+    return pd.read_csv(Path(__file__).with_name("vendor") / "country_labels.tsv", sep="\t", comment="#",
                        dtype=str, keep_default_na=False)
 
 
@@ -239,8 +239,10 @@ def _missing(value: object) -> bool:
                              and bool(pd.isna(value)))
 
 
-def _lookup(value: object) -> tuple[str | None, str]:
-    """(iso3, "") when recognised, else (None, reason). Codes never build the name tables."""
+def _lookup(value: object, regex: bool = True) -> tuple[str | None, str]:
+    """(iso3, "") when recognised, else (None, reason); ``regex=False``: codes and known
+    names only, no country_converter pattern ("Marocco" is not taken for "Maroc").
+    Codes never build the name tables."""
     if _missing(value):
         return None, "missing value"
     text = str(value).strip()
@@ -263,7 +265,14 @@ def _lookup(value: object) -> tuple[str | None, str]:
         return None, "ambiguous: " + ", ".join(sorted(t.ambiguous[key]))
     if not key:
         return None, "no letters or digits"
-    return _regex_lookup(text, key)
+    return _regex_lookup(text, key) if regex else (None, "not a known name or code")
+
+
+def exact_iso3(value: object) -> str | None:
+    """ISO3 of an ISO2/ISO3/M49 code or a known name (CLDR, country_converter's names, reviewed
+    aliases, then the vendored names and demonyms in en, fr, es and ar), without pattern matching: for values a person types, where a
+    misspelling must be refused with suggestions rather than matched by a pattern."""
+    return _lookup(value, regex=False)[0]
 
 
 def _regex_lookup(text: str, key: str) -> tuple[str | None, str]:
