@@ -308,6 +308,7 @@ def test_generated_next_release_rejects_misspellings_with_suggestions(tmp_path):
         assert f"({iso3})" in hint.split("?")[0] and "names file" in hint
     assert sorted(u["label"] for u in r.unresolved) == sorted(MISSPELT)
     assert all(u["rows"] == 1 and u["column"] == "Category" for u in r.unresolved)
+    assert r.summary()["unresolved_labels"] == len(MISSPELT)
 
 
 def test_generated_next_release_rejects_implausible_counts(tmp_path):

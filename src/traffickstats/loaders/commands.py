@@ -51,6 +51,9 @@ def validate(args) -> int:
         print(json.dumps(summary, ensure_ascii=False, default=str))
     else:
         _print_summary(summary)
+        if result.unresolved:
+            print(f"{len(result.unresolved)} country labels not recognised (their rows are rejected): "
+                  f"`traffickstats data harmonize {args.path} --out names.csv` lists them with suggestions")
         if args.rejects:
             print(f"rejected rows written to {summary['rejects_file']}")
     return 0

@@ -73,6 +73,7 @@ class LoadResult:
             "censored": self.censored,
             "observations": int(len(self.observations)),
             "warnings": int(len(self.warnings)),
+            "unresolved_labels": len(self.unresolved),
             "rejects_by_reason": (
                 self.rejects["reason"].value_counts().to_dict() if len(self.rejects) else {}
             ),
