@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import LANGS
 from ..errors import ParameterError, UnknownGeographyError
 from ..paths import package_resource
 from ._text import name_key
 
-LANGS = ("fr", "en", "ar")
 
 #: Codes that mean "no country" in the datasets we read; refused with this reason, by rule.
 #: ("NA" is Namibia, never missing.)
