@@ -40,17 +40,27 @@ SUBSET_WORDS = re.compile(
 
 #: Wording around a share that names the subgroup it is taken of -> a word its base must hold
 #: (``None``: "of them", "of which"...: the base must differ from the whole population's).
-_SUBGROUPS: list[tuple[re.Pattern, str | None]] = [
-    (re.compile(r"\bof (?:them|it|which|whom)\b", re.I), None),
-    (re.compile(r"\bof detected boys\b|\bboys:", re.I), "boys"),
+#: Before the number (since the previous one): "(of which the majority -71%-", "girls: 72%".
+_SUBGROUP_BEFORE: list[tuple[re.Pattern, str | None]] = [
+    (re.compile(r"\bof (?:which|whom)\b", re.I), None),
     (re.compile(r"\bgirl victims\b|\bgirls:", re.I), "girls"),
-    (re.compile(r"\bof women victims\b|\bwomen:", re.I), "women"),
-    (re.compile(r"\bof sex trafficking victims\b|\bin the commercial sex industry\b", re.I), "sex"),
-    (re.compile(r"\bof forced labou?r victims\b", re.I), "forced labour"),
-    (re.compile(r"\bin other sectors\b", re.I), "other sectors"),
-    (re.compile(r"\bof victims of forced marriages?\b", re.I), "forced marriage"),
-    (re.compile(r"\bknown form\b", re.I), "known form"),
+    (re.compile(r"\bboys:", re.I), "boys"),
+    (re.compile(r"\bwomen:", re.I), "women"),
 ]
+#: Just after the number: "64% of them", "97% of sex trafficking victims".
+_SUBGROUP_AFTER: list[tuple[re.Pattern, str | None]] = [
+    (re.compile(r"^\W*(?:%|per ?cent|pour cent)?\s*of (?:them|it)\b", re.I), None),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of detected boys\b", re.I), "boys"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of girl victims\b", re.I), "girls"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of women victims\b", re.I), "women"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of (?:sex trafficking victims|victims in the commercial sex industry)\b",
+                re.I), "sex"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of forced labou?r victims\b", re.I), "forced labour"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*in other sectors\b", re.I), "other sectors"),
+    (re.compile(r"^\W*(?:%|per ?cent)?\s*of victims of forced marriages?\b", re.I), "forced marriage"),
+]
+#: Anywhere in the row: shares of victims with a known form of exploitation (Eurostat).
+_KNOWN_FORM = re.compile(r"\bknown form\b", re.I)
 
 _CELLS = ("quote", "figure", "breakdown")
 
@@ -103,9 +113,9 @@ def subgroup_marks(row, value: float) -> set[str | None]:
     facts row (``None``: "of them" / "of which", a subgroup the wording does not name)."""
     marks: set[str | None] = set()
     for _cell, prefix, suffix in _occurrences(row, abs(value)):
-        around = prefix[-60:] + " # " + suffix[:60]
-        marks |= {need for rx, need in _SUBGROUPS if need != "known form" and rx.search(around)}
-    if any(_SUBGROUPS[-1][0].search(row[c]) for c in _CELLS):
+        marks |= {need for rx, need in _SUBGROUP_BEFORE if rx.search(prefix)}
+        marks |= {need for rx, need in _SUBGROUP_AFTER if rx.search(suffix)}
+    if any(_KNOWN_FORM.search(row[c]) for c in _CELLS):
         marks.add("known form")
     return marks
 
