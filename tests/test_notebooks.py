@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 def test_defaults_are_french_and_tunisia():
     for name in NOTEBOOKS:
         with tempfile.TemporaryDirectory() as work:
-            _, ipynb, _ = prepare(name, {}, Path(work))
+            _, ipynb, _, _ = prepare(name, {}, Path(work))
             declared = parameters.declared_parameters(ipynb)
         assert declared["lang"].default == '"fr"', name
         assert all(declared[k].default == '""' for k in ("glotip", "ctdc", "gsi")), name
@@ -180,84 +180,3 @@ def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_a
     flows = pages["flows"]
     assert '"type":"sankey"' in flows.replace(" ", "") and "scattergeo" in flows
     assert "طرق البحر الأبيض المتوسط" in _visible(flows)  # the Mediterranean routes table
-
-
-# --- sections in-process (no kernel): disclosure, English, catalogs ---------------------------
-
-@pytest.fixture
-def capture(monkeypatch):
-    """Run section functions here, collecting the HTML shown and the observations charted."""
-    from traffickstats import charts
-    from traffickstats.reports import briefing
-
-    shown, charted = [], []
-    monkeypatch.setattr(briefing, "show_html", lambda markup, **kw: shown.append(markup))
-    monkeypatch.setattr(charts, "show", lambda fig, lang=None: shown.append(
-        "<chart>" + fig.layout.meta["traffickstats"]["title"] + "</chart>"))
-    real_chart = briefing.chart
-
-    def chart(name, obs, lang, **kw):
-        drawn = real_chart(name, obs, lang, **kw)
-        if drawn:
-            charted.append((name, obs.copy()))
-        return drawn
-
-    monkeypatch.setattr(briefing, "chart", chart)
-    return shown, charted
-
-
-def test_glotip_country_brief_never_shows_an_exact_count_below_5(capture, glotip_path):
-    from traffickstats.disclosure import PROTECTED_MEASURES
-    from traffickstats.reports import sections as s
-
-    shown, charted = capture
-    brief = s.start("country_brief", lang="en", glotip=str(glotip_path), country="TUN")
-    s.glotip_country(brief)
-    glotip = [obs[obs["source_id"] == brief.datasets["glotip"]] for _n, obs in charted]
-    assert any(len(g) for g in glotip), "no GLOTIP chart was drawn"
-    assert any(n in ("time_series", "ranked_bar") for n, _o in charted)
-    for g in glotip:
-        counts = g[g["measure"].isin(PROTECTED_MEASURES)]
-        small = counts[counts["value"].notna() & (counts["value"] > 0) & (counts["value"] < 5)]
-        assert small.empty, small[["indicator", "period_start", "sex", "age", "form", "value"]]
-    cells = re.findall(r'<td class="ts-num">([^<]*)</td>', "".join(shown))
-    assert cells and not [c for c in cells if re.fullmatch(r"[1-4]", c.strip())]
-    assert "fewer than 5" in "".join(shown)
-
-
-def test_english_overview_sections_format_numbers_the_english_way(capture):
-    from traffickstats.reports import sections as s
-
-    shown, charted = capture
-    brief = s.start("global_overview", lang="en")
-    for section in (s.ilo2012, s.later_estimates, s.profits, s.detected_vs_estimated):
-        section(brief)
-    page = _visible("".join(shown))
-    assert "20.9 million" in page and "ILO (2012)" in page
-    assert "no verified published figure" in page.lower() or "No verified published figure" in page
-    assert [n for n, _o in charted].count("side_by_side") == 1
-    pair = next(o for n, o in charted if n == "side_by_side")
-    assert set(pair["measure"]) == {"estimate_stock", "detected_count"}  # never one axis
-    assert "20,9" not in page  # no French formatting in the English report
-
-
-def test_report_texts_and_locale_labels_exist_in_all_three_languages():
-    from traffickstats.i18n import catalog
-    from traffickstats.paths import package_resource
-
-    texts = {lang: json.loads(package_resource("reports", "texts", f"{lang}.json").read_text(encoding="utf-8"))
-             for lang in ("fr", "en", "ar")}
-    assert set(texts["fr"]) == set(texts["en"]) == set(texts["ar"])
-    source = "".join(p.read_text() for p in sorted(
-        (Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "reports" / "sections").glob("*.py")))
-    used = set(re.findall(r'brief\.t\("([a-z0-9_.]+)"', source)) | set(re.findall(r'b\.t\("([a-z0-9_.]+)"', source))
-    for lang in ("fr", "en", "ar"):
-        missing = [k for k in used if k not in texts[lang] and k not in catalog(lang)]
-        assert not missing, (lang, missing)
-    labels = ("form.moved", "form.place_of_origin", "form.agriculture", "form.domestic_work",
-              "form.construction_manufacturing_mining_utilities", "form.economic_exploitation",
-              "form.sale_of_infants", "indicator.trafficking_offences", "indicator.victims_repatriated",
-              "indicator.ctdc_victim_records")
-    for lang in ("fr", "en", "ar"):
-        assert all(k in catalog(lang) for k in labels), lang
-    assert set(catalog("fr")) == set(catalog("en")) == set(catalog("ar"))

@@ -91,6 +91,4 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
 
 
 def _geo_world(lang: str) -> str:
-    from ..charts._base import geo_label
-
-    return geo_label("WLD", "world", lang)
+    return place_name("WLD", "world", lang)

@@ -59,7 +59,7 @@ import pandera.errors
 from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import COLUMNS, conform
+from ..schema import COLUMNS, COUNT_MEASURES, conform
 from .cells import cell_text, fold, is_empty
 from .dates import parse_period
 from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_mapping
@@ -69,7 +69,7 @@ from .tablefile import EXCEL_SUFFIXES, read_table
 __all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES"]
 
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
-_COUNT_MEASURES = {"detected_count", "registered_count", "case_count", "justice_count", "population"}
+_COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
 
 

@@ -186,14 +186,8 @@ def _resolve_geo(wanted: list[str], known: set[str]) -> list[str]:
     rest = [w for w in wanted if w not in direct]
     codes = [w if w in known else w.upper() for w in direct]
     if rest:
-        try:
-            from ..geo import to_iso3  # written by another engineer; optional
-        except ImportError:
-            to_iso3 = None
-        if to_iso3 is None:
-            raise UnknownGeographyError(
-                f"unknown geography in the bundled data: {', '.join(map(repr, rest))}", unknown=rest
-            )
+        from ..geo import to_iso3
+
         codes += list(to_iso3(rest))  # raises UnknownGeographyError itself
     return codes
 

@@ -192,20 +192,12 @@ def _observation_view(obs: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _region_names() -> pd.DataFrame:
-    return pd.read_csv(package_resource("regions", "schemes.csv"), dtype=str, keep_default_na=False)
-
-
 def geo_label(geo: str, scheme: str, lang: str) -> str:
-    """'Tunisie' for TUN, 'Afrique (régions BIT 2012)' style names for region codes."""
-    if scheme == "iso3":
-        from ..geo import country_name
+    """'Tunisie' for TUN, 'Afrique (ilo2012:africa)' for a region code (its scheme said)."""
+    from ..geo import place_name
 
-        return country_name(geo, lang)
-    names = _region_names()
-    hit = names[(names["scheme"] == scheme) & (names["region"] == geo)]
-    name = hit.iloc[0][f"name_{lang}"] if len(hit) else geo
-    return f"{name} ({scheme}:{geo})"
+    name = place_name(geo, scheme, lang)
+    return name if scheme == "iso3" else f"{name} ({scheme}:{geo})"
 
 
 def _figure(row, lang: str) -> str:

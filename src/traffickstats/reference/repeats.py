@@ -11,12 +11,12 @@ import re
 
 import pandas as pd
 
-__all__ = ["SAME_FIGURE", "COUNT_MEASURES", "repeat_problems", "same_figure_groups", "show_once"]
+from ..schema import COUNT_MEASURES
+
+__all__ = ["SAME_FIGURE", "repeat_problems", "same_figure_groups", "show_once"]
 
 #: The note convention: "same figure as TUN-01 trafficking_cases".
 SAME_FIGURE = re.compile(r"same figure as (?P<fact>[A-Z][A-Za-z0-9-]*[A-Za-z0-9]) (?P<indicator>[a-z][a-z0-9_]*)")
-#: Measures counting people or cases: a figure repeated under another label is one of these.
-COUNT_MEASURES = ("detected_count", "registered_count", "case_count", "justice_count")
 #: What must agree for two rows to be one figure (besides the value).
 _SAME = ["geo", "geo_scheme", "period_start", "period_end", "sex", "age", "form", "citizenship"]
 
