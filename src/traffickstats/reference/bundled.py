@@ -31,6 +31,16 @@ NOTE_COLUMNS = ["fact_id", "topic", "text_en", "text_fr", "source_id"]
 DEFAULT_POPULATION_PREFIX = "wpp2024_"
 
 
+#: Counts of a subset, not of the usual population (all victims a country's authorities
+#: detected): one event, one agency's cases or one organisation's caseload, potential victims,
+#: victims whose profile was reported. Never a country's headline, never summed with
+#: ``trafficking_victims_detected`` (data/README.md).
+SUBSET_INDICATORS = (
+    "potential_victims_al_haouz_earthquake", "victims_in_isf_investigations",
+    "victims_detected_with_sex_age", "iom_victims_assisted", "ngo_victims_identified",
+)
+
+
 class UnknownReferenceError(TraffickstatsError, LookupError):
     """A filter value (indicator, source id, fact id) that the bundled data does not hold."""
 
