@@ -185,3 +185,25 @@ def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_a
     flows = pages["flows"]
     assert '"type":"sankey"' in flows.replace(" ", "") and "scattergeo" in flows
     assert "طرق البحر الأبيض المتوسط" in _visible(flows)  # the Mediterranean routes table
+
+
+@pytest.mark.slow
+def test_executed_cells_that_show_a_chart_select_and_draw_it_in_the_cell(pack_fr):
+    """In the executed notebooks of the pack, >= 80 % of the cells that show a chart also select
+    its rows and call the chart function in the cell itself (what an analyst sees and edits)."""
+    import nbformat
+
+    _, out = pack_fr
+    draw = re.compile(r"\b(?:charts\.\w+|sankey|flow_map)\(")
+    select = re.compile(r"\.query\(|\bfacts\(|\bmatching\(|\btotals\(|\blatest\(|\bcommon_year\(|"
+                        r"report\.dataset\(|blocks\.(?:flow_rows|flows_in|national_rows)\(")
+    showing, readable = 0, 0
+    for path in sorted((out / "fr").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or not any(
+                    "application/vnd.plotly.v1+json" in o.get("data", {}) for o in cell.get("outputs", [])):
+                continue
+            showing += 1
+            readable += bool(draw.search(cell.source) and select.search(cell.source))
+    assert showing >= 15 and readable / showing >= 0.8, (readable, showing)
+

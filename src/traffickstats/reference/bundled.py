@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from ..errors import DataFileError, TraffickstatsError, UnknownGeographyError
+from ..errors import DataFileError, TraffickstatsError
 from ..paths import data_dir
-from ..schema import COLUMNS, STORED_COLUMNS, Source, conform
+from ..schema import STORED_COLUMNS, Source, conform
 
 #: Row ids of facts.md: ILO12-01, GEMS22-15, GLOTIP-DZA-01, TUN-L1, TUN-04b, POP-TUN-1, POP-WLD, EU-07.
 FACT_ID_RE = re.compile(r"^[A-Z]+[0-9]{0,2}(-[A-Z]{2,3})?-[A-Z0-9]+[a-z]?$")

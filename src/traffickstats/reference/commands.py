@@ -14,7 +14,6 @@ import pandas as pd
 from ..i18n import _ as tr
 from ..i18n import label
 from .. import periods
-from ..paths import package_resource
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
 from .repeats import same_figure_groups
