@@ -227,14 +227,15 @@ if "ctdc" in report.datasets:
 
 # %%
 page.section(t("section.gaps"))
+[shore] = geo.region_of([country], "mediterranean", strict=False)
 missing = []
-if country in ("FRA", "SRB", "BEL", "CHE") or national.empty:
+if national.empty:
     missing.append(("what.national_counts", {"country": name}))
 if country == "SRB":
     missing.append(("what.srb_ratification", {}))
 if country == "TUN":
     missing += [("what.inltp", {}), ("what.inltp_reports", {})]
-if country in ("TUN", "MAR", "DZA", "EGY", "LBN"):
+if shore in ("south_shore", "east_shore"):  # the UNODC regional profile they would fall under
     missing.append(("what.glotip_name", {}))
 for key, fmt in missing:
     blocks.gap_unverified(report, key, **fmt)

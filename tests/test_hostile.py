@@ -221,6 +221,7 @@ def test_nothing_ran_and_nothing_was_fetched(hostile_page, hostile_report):
     assert "{{7*7}}" in state["h1"] and "49" not in state["h1"]
 
 
+@pytest.mark.slow
 def test_report_html_source_has_no_live_markup(hostile_report):
     html = hostile_report["html"].read_text(encoding="utf-8")
     assert PWN in html.replace("&quot;", '"')  # the payloads are there, as text...
@@ -249,6 +250,7 @@ def marker(tmp_path):
     "name=!!python/object/apply:os.system ['touch {m}']",
     "name={{{{ __import__('os').system('touch {m}') }}}}",
 ])
+@pytest.mark.slow
 def test_code_in_a_parameter_is_inert_text_or_refused(tmp_path, marker, capsys, raw):
     """Through the CLI: a string that looks like code is injected as a string or refused."""
     out = tmp_path / "r.html"
@@ -329,6 +331,7 @@ def test_pack_refuses_unknown_languages(tmp_path, capsys, lang):
     assert not any(p for p in tmp_path.rglob("*.ipynb")), "a notebook ran for an unknown language"
 
 
+@pytest.mark.browser
 def test_static_export_names_stay_in_their_folder(tmp_path):
     """Chart names become file names: a hostile chart name cannot leave the output folder."""
     import nbformat
@@ -532,6 +535,7 @@ def test_any_string_parameter_is_injected_as_that_string(hello_ipynb, value):
     assert len(tree.body) == 1 and ast.literal_eval(tree.body[0].value) == value
 
 
+@pytest.mark.slow
 def test_report_cli_runs_in_a_subprocess_without_executing_a_parameter(tmp_path):
     """End to end as a user types it in a shell (argv, not Python): the marker stays absent."""
     marker = tmp_path / "pwned"

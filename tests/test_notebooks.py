@@ -20,7 +20,6 @@ from traffickstats.reports.runner import prepare, render
 
 NOTEBOOKS = ("global_overview", "mediterranean_brief", "country_brief", "flows")
 
-pytestmark = pytest.mark.slow
 
 
 def test_defaults_are_french_and_tunisia():
@@ -43,6 +42,7 @@ def pack_fr(tmp_path_factory, chromium):
     return status, out
 
 
+@pytest.mark.slow
 def test_every_notebook_renders_in_french_from_bundled_data(pack_fr):
     status, tmp_path = pack_fr
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
@@ -68,6 +68,7 @@ def test_every_notebook_renders_in_french_from_bundled_data(pack_fr):
     assert assets_bytes + html_bytes / 4 * 24 <= 15 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_country_brief_with_the_real_glotip_release(tmp_path, glotip_path):
     try:
         from traffickstats.loaders import load  # noqa: F401
@@ -103,6 +104,7 @@ RAW_CODES = ("place_of_origin", "construction_manufacturing_mining_utilities", "
              "developed_eu", "not_party", "coe_cets197", "national_law", "us_tip_tier")
 
 
+@pytest.mark.slow
 def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
     _, out = pack_fr
     html = (out / "fr" / "global_overview.html").read_text(encoding="utf-8")
@@ -121,6 +123,7 @@ def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
     assert not [c for c in RAW_CODES if c in text]
 
 
+@pytest.mark.slow
 def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     _, out = pack_fr
     text = _visible((out / "fr" / "country_brief-TUN.html").read_text(encoding="utf-8"))
@@ -133,6 +136,7 @@ def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     assert not [c for c in RAW_CODES if c in text]
 
 
+@pytest.mark.slow
 def test_french_mediterranean_brief_and_flows(pack_fr):
     _, out = pack_fr
     med = _visible((out / "fr" / "mediterranean_brief.html").read_text(encoding="utf-8"))
@@ -164,6 +168,7 @@ def pack_datasets_ar(tmp_path_factory, shared_data):
     return cli.main(argv), out
 
 
+@pytest.mark.slow
 def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_ar):
     status, out = pack_datasets_ar
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -180,3 +185,25 @@ def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_a
     flows = pages["flows"]
     assert '"type":"sankey"' in flows.replace(" ", "") and "scattergeo" in flows
     assert "طرق البحر الأبيض المتوسط" in _visible(flows)  # the Mediterranean routes table
+
+
+@pytest.mark.slow
+def test_executed_cells_that_show_a_chart_select_and_draw_it_in_the_cell(pack_fr):
+    """In the executed notebooks of the pack, >= 80 % of the cells that show a chart also select
+    its rows and call the chart function in the cell itself (what an analyst sees and edits)."""
+    import nbformat
+
+    _, out = pack_fr
+    draw = re.compile(r"\b(?:charts\.\w+|sankey|flow_map)\(")
+    select = re.compile(r"\.query\(|\bfacts\(|\bmatching\(|\btotals\(|\blatest\(|\bcommon_year\(|"
+                        r"report\.dataset\(|blocks\.(?:flow_rows|flows_in|national_rows)\(")
+    showing, readable = 0, 0
+    for path in sorted((out / "fr").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or not any(
+                    "application/vnd.plotly.v1+json" in o.get("data", {}) for o in cell.get("outputs", [])):
+                continue
+            showing += 1
+            readable += bool(draw.search(cell.source) and select.search(cell.source))
+    assert showing >= 15 and readable / showing >= 0.8, (readable, showing)
+

@@ -20,7 +20,6 @@ HERE = Path(__file__).parent
 HELLO = str(HERE / "notebooks" / "hello.py")
 BOOM = str(HERE / "notebooks" / "boom.py")
 
-pytestmark = pytest.mark.slow
 
 
 def write_plan(folder: Path, *reports: str, languages=("fr", "en")) -> Path:
@@ -81,6 +80,7 @@ def _by_output(manifest):
     return {r["output"]: r for r in manifest["reports"]}
 
 
+@pytest.mark.slow
 def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
     assert failing_pack["status"][0] == 1
     reports = _by_output(failing_pack["manifests"][0])
@@ -93,6 +93,7 @@ def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
     assert not (failing_pack["out"] / "en" / "boom.html").exists()
 
 
+@pytest.mark.slow
 def test_manifest_fields(failing_pack):
     from traffickstats import __version__
 
@@ -119,6 +120,7 @@ def test_manifest_fields(failing_pack):
         assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
 
 
+@pytest.mark.slow
 def test_index_links_and_escaping(failing_pack):
     html = (failing_pack["out"] / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Conference pack" in html and "Dossier de la conférence" in html
@@ -131,6 +133,7 @@ def test_index_links_and_escaping(failing_pack):
     assert re.search(r"<script[^>]*src=", html) is None
 
 
+@pytest.mark.slow
 def test_rerun_skips_up_to_date_and_force_rerenders(failing_pack):
     s1, s2, s3 = failing_pack["status"]
     m1, m2, m3 = (_by_output(m) for m in failing_pack["manifests"])
@@ -143,6 +146,7 @@ def test_rerun_skips_up_to_date_and_force_rerenders(failing_pack):
     assert m3["fr/hello.html"]["run_id"] != m1["fr/hello.html"]["run_id"]
 
 
+@pytest.mark.slow
 def test_changed_parameters_make_a_report_stale(tmp_path):
     spec = ReportSpec(HELLO, {"lang": "fr", "chart": False}, "fr/hello.html", "x")
     first = render_pack(tmp_path, reports=[spec], formats="html", jobs=1, progress=False)
@@ -157,6 +161,7 @@ def test_changed_parameters_make_a_report_stale(tmp_path):
     assert not pack._up_to_date(entry, entry["key"], tmp_path)
 
 
+@pytest.mark.slow
 def test_self_contained_pack_writes_single_files(tmp_path):
     res = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "fr"}, "fr/hello.html", "x")],
                       formats="html", jobs=1, self_contained=True, progress=False)
@@ -168,6 +173,7 @@ def test_self_contained_pack_writes_single_files(tmp_path):
     assert (tmp_path / "fr" / "hello.html").stat().st_size <= 6 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_a_users_notebook_joins_the_plan_from_the_command_line(tmp_path):
     plan = write_plan(tmp_path, f"  - notebook: {HELLO}\n    parameters: {{name: plan}}\n", languages=("fr",))
     out = tmp_path / "out"
@@ -181,6 +187,7 @@ def test_a_users_notebook_joins_the_plan_from_the_command_line(tmp_path):
     assert "Fixture ajout" in (out / "fr" / "fault_slow.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_render_pack_from_a_script_without_the_main_guard_says_so(tmp_path):
     import subprocess
     import sys

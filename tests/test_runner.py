@@ -266,3 +266,14 @@ def test_cli_report_refuses_bad_parameters(tmp_path, capsys):
     assert status == 1
     assert "'count' expects int" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_render_engine_imports_no_briefing_content():
+    import subprocess
+    import sys
+
+    code = ("import sys, traffickstats.reports.pack, traffickstats.reports.commands; "
+            "print(sorted(m for m in sys.modules if m.startswith('traffickstats.briefing')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+

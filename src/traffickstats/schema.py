@@ -7,7 +7,6 @@ and the README print them. Vocabularies are listed once here and checked by the 
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 import pandas as pd

@@ -48,10 +48,3 @@ def common_year(obs: pd.DataFrame) -> pd.DataFrame:
     counts = annual.groupby("year_end")["geo"].nunique()
     year = counts[counts == counts.max()].index.max()
     return latest(annual[annual["year_end"] == year], by=("geo",))
-
-
-def in_order(obs: pd.DataFrame, order, column: str = "geo") -> pd.DataFrame:
-    """Rows sorted by the position of ``column`` in ``order`` (others last), then indicator and year."""
-    rank = {g: i for i, g in enumerate(order)}
-    key = obs[column].map(rank).fillna(len(rank))
-    return obs.assign(_k=key).sort_values(["_k", "indicator", "year_start"], kind="stable").drop(columns="_k")

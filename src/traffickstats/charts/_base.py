@@ -20,7 +20,6 @@ import plotly.graph_objects as go
 from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
-from .. import periods
 from ..schema import COLUMNS, period_text, with_years
 from . import layout
 from .labels import (footnote_text, geo_label, period_label, series_label, source_citation,  # noqa: F401

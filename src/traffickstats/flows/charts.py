@@ -30,7 +30,7 @@ from ..charts._base import esc, finish, items_text
 from ..charts.style import INK, MUTED, OKABE_ITO, register
 from ..errors import ParameterError, TraffickstatsError
 from ..geo import place_name
-from ..i18n import _, label
+from ..i18n import _
 from ..paths import package_resource
 from .analysis import aggregate, require_one, top_corridors
 from .table import FLOW_COLUMNS, format_total, to_observations, validate

@@ -36,9 +36,12 @@ from .names import (
 from .namesfile import NOT_A_COUNTRY, Names, read_names, write_names
 from .resolve import UNRESOLVED, Resolution, resolve_labels
 from .regions import (
+    RULE_UNVERIFIED,
+    by_rule,
     is_region_name,
     levels,
     members,
+    membership_basis,
     region_name,
     region_of,
     scheme_table,
@@ -50,10 +53,10 @@ from .regions import (
 PARTICIPANTS = ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")
 
 __all__ = [
-    "ADDITIVE_MEASURES", "Aggregation", "aggregate", "crosswalk", "is_region_name", "levels",
-    "members", "region_name", "region_of", "scheme_table", "schemes", "unodc_region_code",
-    "PARTICIPANTS", "REFUSED_CODES", "place_name", "UnknownGeographyWarning", "aliases", "country_name",
-    "country_names", "country_table", "exact_iso3", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
-    "suggestions", "to_iso3", "ranked_suggestions", "country_codes", "vendored_labels", "NOT_A_COUNTRY",
-    "Names", "read_names", "write_names", "UNRESOLVED", "Resolution", "resolve_labels",
+    "ADDITIVE_MEASURES", "Aggregation", "aggregate", "by_rule", "crosswalk", "is_region_name", "levels",
+    "members", "membership_basis", "region_name", "region_of", "RULE_UNVERIFIED", "scheme_table", "schemes",
+    "unodc_region_code", "PARTICIPANTS", "REFUSED_CODES", "place_name", "UnknownGeographyWarning", "aliases",
+    "country_name", "country_names", "country_table", "exact_iso3", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
+    "suggestions", "to_iso3", "ranked_suggestions", "country_codes", "vendored_labels",
+    "NOT_A_COUNTRY", "Names", "read_names", "write_names", "UNRESOLVED", "Resolution", "resolve_labels",
 ]

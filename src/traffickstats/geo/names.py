@@ -39,12 +39,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import LANGS
 from ..errors import ParameterError, UnknownGeographyError
 from ..paths import package_resource
 from ._text import name_key
 from .demonyms import forms
 
-LANGS = ("fr", "en", "ar")
 #: Languages whose CLDR territory names are read (display names exist for LANGS only).
 NAME_LANGS = ("fr", "en", "es", "ar")
 

@@ -144,7 +144,7 @@ def expand(plan: Plan, *, langs=None, each: dict | None = None, shared: dict | N
     ``declares(notebook) -> set of parameter names`` tells which parameters a notebook takes.
     """
     langs = tuple(langs) if langs else plan.languages
-    specs = []
+    per_lang, once = [], []  # (notebook, name, parameters)
     for entry in plan.reports:
         names = declares(entry.notebook)
         base = dict(entry.parameters)
@@ -152,14 +152,11 @@ def expand(plan: Plan, *, langs=None, each: dict | None = None, shared: dict | N
         axes = {k: list((each or {}).get(k, v)) for k, v in entry.each.items()}
         stem = entry.output or Path(entry.notebook).stem
         for combo in itertools.product(*axes.values()) if axes else [()]:
-            values = dict(zip(axes, combo))
-            name = "-".join([stem, *(_slug(v) for v in combo)])
-            params = {**base, **values}
-            if "lang" in names:
-                for lang in langs:
-                    specs.append(ReportSpec(entry.notebook, {**params, "lang": lang}, f"{lang}/{name}.html"))
-            else:
-                specs.append(ReportSpec(entry.notebook, params, f"{name}.html"))
+            report = (entry.notebook, "-".join([stem, *(_slug(v) for v in combo)]), {**base, **dict(zip(axes, combo))})
+            (per_lang if "lang" in names else once).append(report)
+    specs = [ReportSpec(nb, {**params, "lang": lang}, f"{lang}/{name}.html")
+             for lang in langs for nb, name, params in per_lang]
+    specs += [ReportSpec(nb, params, f"{name}.html") for nb, name, params in once]
     seen = {}
     for s in specs:
         if s.output in seen:
