@@ -115,7 +115,7 @@ class Report:
 
     def cite(self, source_id: str) -> str:
         """One source cited in the report language, without the "Source :" prefix."""
-        from ..charts._base import source_citation
+        from ..charts.labels import source_citation
 
         return source_citation(source_id, self.lang, catalog=self.catalog)
 
