@@ -4,11 +4,12 @@ Verbs (names and JSON/CSV fields are stable: users script against them):
 
   traffickstats data show      bundled observations (table / csv / json)
   traffickstats data validate  read a dataset, report accepted / rejected rows
+  traffickstats data harmonize list a dataset's unresolved country labels, write a names file
   traffickstats data fetch     download an official release into the user cache
   traffickstats sources        the citations behind the bundled data
   traffickstats explain        where a figure ("21 millions") comes from and what it measures
-  traffickstats report         render one briefing notebook to HTML
-  traffickstats pack           render the whole conference pack
+  traffickstats report         render one briefing notebook to HTML or PDF
+  traffickstats pack           render the whole conference pack (or any plan)
 
 Each verb's work lives in the module named for its idea; this file only parses arguments
 and turns a TraffickstatsError into one line on stderr and a non-zero exit status.
@@ -54,6 +55,29 @@ def _schema_epilog() -> str:
     return "\n".join(lines)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _parameter_options(parser: argparse.ArgumentParser) -> None:
+    """papermill's parameter options: -p KEY VALUE (or KEY=VALUE), -r, -f, -y."""
+    parser.add_argument("-p", "--parameter", action="append", nargs="+", default=[], metavar="KEY VALUE",
+                        help="notebook parameter: -p country MAR or -p country=MAR (repeatable); "
+                             "values read as YAML scalars")
+    parser.add_argument("-r", "--raw", action="append", nargs=2, default=[], metavar=("KEY", "VALUE"),
+                        help="notebook parameter taken as a raw string (repeatable)")
+    parser.add_argument("-f", "--parameters-file", action="append", default=[], metavar="FILE",
+                        help="YAML file of parameters")
+    parser.add_argument("-y", "--parameters-yaml", action="append", default=[], metavar="YAML",
+                        help="parameters as a YAML string, e.g. '{country: MAR, lang: en}'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="traffickstats",
@@ -86,9 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--format", default="auto",
                      choices=["auto", "glotip", "ctdc", "gsi", "population", "csv"])
     val.add_argument("--mapping", help="YAML mapping for a user CSV/Excel file")
+    val.add_argument("--names", help="reviewed names file (CSV: label,iso3,reviewer,date,...) deciding "
+                                     "country and citizenship labels; see `data harmonize`")
     val.add_argument("--rejects", help="write the rejected rows (CSV) to this file")
     val.add_argument("--json", action="store_true", help="print one JSON object")
     val.set_defaults(func=_handler("traffickstats.loaders.commands:validate"))
+
+    har = dsub.add_parser(
+        "harmonize", help="list a dataset's unresolved country / citizenship labels with suggestions "
+                          "and write them to a names file for review",
+        description="Lists the country and citizenship labels that no names file, shipped mapping or "
+                    "geography table resolves, with ranked suggestions. With --out, adds them as pending "
+                    "lines (iso3 empty) to a names file: fill iso3 (an ISO3 code or 'not a country'), "
+                    "reviewer and date, then pass the file with --names to data validate or pack. An "
+                    "existing --out file is the starting mapping; its lines are kept. Suggestions are "
+                    "never applied by themselves.")
+    har.add_argument("path")
+    har.add_argument("--format", default="auto",
+                     choices=["auto", "glotip", "ctdc", "gsi", "population", "csv"])
+    har.add_argument("--mapping", help="YAML mapping for a user CSV/Excel file")
+    har.add_argument("--names", help="names file to apply (default: the --out file when it exists)")
+    har.add_argument("--out", help="names file to write (pending lines added, existing lines kept)")
+    har.add_argument("--json", action="store_true", help="print one JSON object")
+    har.set_defaults(func=_handler("traffickstats.loaders.harmonize:run"))
 
     fetch = dsub.add_parser("fetch", help="download an official release into the user cache")
     fetch.add_argument("dataset", choices=["glotip", "gsi", "population"])
@@ -109,23 +153,40 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=_handler("traffickstats.reference.commands:explain"))
 
     # -- reports ---------------------------------------------------------------------
-    rep = sub.add_parser("report", help="render one briefing notebook to HTML")
-    rep.add_argument("notebook", help="notebook name (e.g. country_brief) or path")
-    rep.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
-                     help="notebook parameter (repeatable)")
-    rep.add_argument("--out", help="output HTML file")
-    rep.add_argument("--self-contained", action="store_true", help="inline plotly.js and map data")
+    rep = sub.add_parser(
+        "report", help="render one briefing notebook to HTML (or PDF)",
+        description="Render one notebook. Parameters the papermill way: -p KEY VALUE (or "
+        "-p KEY=VALUE), -r KEY VALUE (a raw string), -f params.yaml, -y 'YAML'; each is checked "
+        "against the notebook's parameters cell before anything runs.")
+    rep.add_argument("notebook", help="notebook name (e.g. country_brief) or path (.py / .ipynb)")
+    _parameter_options(rep)
+    rep.add_argument("--out", help="output file (.html or .pdf); default: <notebook>-<values>.<lang>.html "
+                                   "in the current folder")
+    assets_opt = rep.add_mutually_exclusive_group()
+    assets_opt.add_argument("--shared-assets", action="store_true",
+                            help="load plotly.js and map data from an assets/ folder beside the page "
+                                 "(the pack's layout) instead of inlining them")
+    assets_opt.add_argument("--self-contained", action="store_true",
+                            help="inline plotly.js and map data (the default; kept for scripts)")
     rep.set_defaults(func=_handler("traffickstats.reports.commands:report"))
 
-    pack = sub.add_parser("pack", help="render the conference pack")
+    pack = sub.add_parser(
+        "pack", help="render the conference pack (or any plan)",
+        description="Render every report of a plan (default: the shipped conference plan) into "
+        "one folder with an index and a manifest.")
     pack.add_argument("--out", default="reports")
-    pack.add_argument("--lang", default="fr,en")
-    pack.add_argument("--countries", default="all", help="all or ISO3,ISO3,...")
+    pack.add_argument("--plan", help="a plan file (YAML: languages, reports); default: the conference plan")
+    pack.add_argument("--notebook", help="add one report to the plan (a notebook name or path); "
+                                         "its parameters with -p/-r/-f/-y")
+    _parameter_options(pack)
+    pack.add_argument("--lang", default=None, help="languages, e.g. fr,en,ar (default: the plan's)")
+    pack.add_argument("--countries", default="all", help="all or ISO3,ISO3,... (the plan's country lists)")
     pack.add_argument("--glotip")
     pack.add_argument("--ctdc")
     pack.add_argument("--gsi")
+    pack.add_argument("--names", help="reviewed names file applied when the datasets are loaded")
     pack.add_argument("--formats", default="html,png,pdf", help="html,png,svg,pdf")
-    pack.add_argument("--jobs", type=int, default=None)
+    pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores)")
     pack.add_argument("--self-contained", action="store_true")
     pack.add_argument("--force", action="store_true", help="re-render even up-to-date reports")
     pack.set_defaults(func=_handler("traffickstats.reports.commands:pack"))
