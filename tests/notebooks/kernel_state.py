@@ -32,9 +32,9 @@ import time
 import numpy as np
 import psutil
 
-from traffickstats.reports import briefing
+from traffickstats.briefing import page
 
-briefing.title(f"Fixture {mark}")
+page.title(f"Fixture {mark}")
 state = {
     "mark": mark,
     "pid": os.getpid(),
@@ -55,4 +55,4 @@ ts_fixture_mark = mark
 json.ts_fixture_mark = mark
 os.environ["TS_FIXTURE_MARK"] = mark
 time.sleep(seconds)
-briefing.paragraph(f"slept {seconds} s")
+page.paragraph(f"slept {seconds} s")
