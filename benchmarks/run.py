@@ -159,12 +159,12 @@ def _mb(n: float) -> str:
 
 def measure_pack(work: Path, quick: bool) -> list[Result]:
     """Pack (warm and cold kernels) vs papermill + nbconvert one by one; one report; warm rerun; sizes."""
-    from traffickstats.reports.pack import plan
+    from traffickstats.reports.pack import plan_reports
     from traffickstats.reports.runner import load_notebook, resolve_notebook
 
     langs, countries = (("fr",), ("TUN",)) if quick else (("fr", "en"), None)
     label = "quick: 4 reports (fr, TUN)" if quick else "default pack: 24 reports"
-    specs = plan(langs=langs, countries=countries) if countries else plan(langs=langs)
+    specs = plan_reports(langs=langs, countries=countries)
     pack_dir = work / "pack"
 
     def pack_cmd(folder: Path, *extra: str) -> list[str]:
