@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .. import yamlfile
 from ..errors import ParameterError
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -198,7 +199,7 @@ def parse_cli(items: list[str]) -> dict[str, Any]:
             out[name] = ""
             continue
         try:
-            value = yaml.safe_load(raw)
+            value = yamlfile.load_text(raw)  # safe, and no aliases: a -p value cannot explode
         except yaml.YAMLError as exc:
             raise ParameterError(f"parameter {name!r}: cannot read {raw!r} as a YAML value: {exc}") from None
         # YAML dates and mappings are not notebook literals: keep what the user typed as text
