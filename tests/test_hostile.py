@@ -490,12 +490,14 @@ def test_package_number_format_round_trips_through_the_parser(n, lang):
 @given(text=st.text(max_size=30), locale=st.sampled_from([None, "fr", "en"]))
 def test_parse_period_raises_only_value_error(text, locale):
     from traffickstats.loaders.usercsv import parse_period
+    from traffickstats.schema import PERIOD_RE
 
     try:
         start, end = parse_period(text, locale)
     except ValueError:
         return
-    assert 1900 <= start <= end <= 2100
+    assert re.fullmatch(PERIOD_RE, start) and re.fullmatch(PERIOD_RE, end) and start <= end
+    assert 1900 <= int(start[:4]) <= int(end[:4]) <= 2100
 
 
 @settings(max_examples=300, deadline=None)

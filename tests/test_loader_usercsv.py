@@ -99,15 +99,24 @@ def test_semicolon_and_decimal_comma_unquoted(tmp_path):
 
 # --- dates, numbers, rejects ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, years", [
-    ("2016", (2016, 2016)), ("3 août 2016", (2016, 2016)), ("janvier 2021", (2021, 2021)),
-    ("1er décembre 2019", (2019, 2019)), ("aout 2015", (2015, 2015)), ("Févr. 2014", (2014, 2014)),
-    ("August 3, 2016", (2016, 2016)), ("2016-08-03", (2016, 2016)), ("03/08/2016", (2016, 2016)),
-    ("2016-2018", (2016, 2018)), ("يناير 2020", (2020, 2020)), (dt.date(2012, 5, 1), (2012, 2012)),
-    (2017.0, (2017, 2017)),
+@pytest.mark.parametrize("text, period", [
+    ("2016", ("2016", "2016")), ("3 août 2016", ("2016-08-03",) * 2), ("janvier 2021", ("2021-01",) * 2),
+    ("1er décembre 2019", ("2019-12-01",) * 2), ("aout 2015", ("2015-08",) * 2), ("Févr. 2014", ("2014-02",) * 2),
+    ("August 3, 2016", ("2016-08-03",) * 2), ("2016-08-03", ("2016-08-03",) * 2), ("03/08/2016", ("2016-08-03",) * 2),
+    ("2016-08", ("2016-08",) * 2), ("2016-2018", ("2016", "2018")), ("يناير 2020", ("2020-01",) * 2),
+    (dt.date(2012, 5, 1), ("2012-05-01",) * 2), (dt.datetime(2012, 5, 1, 10, 30), ("2012-05-01",) * 2),
+    (2017.0, ("2017", "2017")),
 ])
-def test_parse_period(text, years):
-    assert parse_period(text, "fr") == years
+def test_parse_period_keeps_the_precision_given(text, period):
+    """A year stays a year, a month a month ("janvier 2021" -> 2021-01), a date its day."""
+    assert parse_period(text, "fr") == period
+
+
+def test_numeric_dates_need_the_locale_when_day_and_month_could_swap():
+    assert parse_period("03/08/2016", "en") == ("2016-03-08", "2016-03-08")
+    assert parse_period("25/12/2016") == ("2016-12-25", "2016-12-25")  # only one reading exists
+    with pytest.raises(ValueError, match="ambiguous date"):
+        parse_period("03/08/2016")
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -121,14 +130,19 @@ def test_parse_period_refuses(text, reason):
 
 def test_french_dates_in_a_file(tmp_path):
     rows = [["Tunisie", "3 août 2016", "5", "Femmes", ""], ["Maroc", "janvier 2021", "6", "Hommes", ""],
-            ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""]]
+            ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""],
+            ["Algérie", "2019", "9", "Femmes", ""]]
     res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
     rec = _by_geo(res)
-    assert rec.loc["TUN", "year_start"] == 2016 and rec.loc["MAR", "year_start"] == 2021
+    assert rec.loc["TUN", ["period_start", "period_end", "year_start"]].tolist() == ["2016-08-03", "2016-08-03", 2016]
+    assert rec.loc["MAR", ["period_start", "period_end", "year_start"]].tolist() == ["2021-01", "2021-01", 2021]
+    # a month or a day of counts is part of a year, never presented as the whole year
+    assert rec.loc["TUN", "period_kind"] == rec.loc["MAR", "period_kind"] == "part_year"
+    assert rec.loc["DZA", ["period_start", "period_kind"]].tolist() == ["2019", "annual"]
     assert rec.loc["LBN", ["year_start", "year_end", "period_kind"]].tolist() == [2015, 2017, "multi_year"]
     rej = res.rejects.iloc[0]
     assert (rej["row"], rej["column"], rej["raw_value"]) == (5, "Année", "Brumaire 2020")
-    assert "not a month name" in rej["reason"]
+    assert rej["reason"] == "not a month name (French, English or Arabic)"
 
 
 def test_bad_cells_each_give_a_reject_line(tmp_path):
@@ -148,11 +162,13 @@ def test_bad_cells_each_give_a_reject_line(tmp_path):
     res = load_csv(_csv(tmp_path, rows), m)
     assert (res.rows_read, res.accepted, res.rejected) == (8, 1, 7)
     rej = res.rejects.set_index("row")
-    assert rej.loc[2, "reason"] == "'1,192' is ambiguous: pass locale: fr or en in the mapping"
+    assert rej.loc[2, "reason"] == "ambiguous number: pass locale: fr or en in the mapping"
     assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "1,192")
     assert rej.loc[3, "column"] == "Pays" and "unknown country 'Atlantide'" in rej.loc[3, "reason"]
-    assert rej.loc[4, "column"] == "Victimes" and "not a number" in rej.loc[4, "reason"]
-    assert rej.loc[5, "column"] == "Sexe" and "values: sex:" in rej.loc[5, "reason"]
+    assert (rej.loc[4, "column"], rej.loc[4, "raw_value"]) == ("Victimes", "beaucoup")
+    assert rej.loc[4, "reason"] == "not a number: no number found"
+    assert (rej.loc[5, "column"], rej.loc[5, "raw_value"]) == ("Sexe", "Inconnu·e")
+    assert "values: sex:" in rej.loc[5, "reason"] and "Inconnu" not in rej.loc[5, "reason"]
     assert rej.loc[6, "reason"] == "row has 6 cells, the header has 5"
     assert rej.loc[7, "reason"] == "row has 2 cells, the header has 5"
     assert rej.loc[9, "reason"] == "value is empty"
@@ -189,6 +205,7 @@ def test_excel_via_calamine(tmp_path):
     assert res.summary()["sheet"] == "Feuil1" and res.summary()["encoding"] is None
     assert res.records[["row", "geo", "year_start", "value"]].values.tolist() == [
         [2, "TUN", 2016, 120.0], [3, "MAR", 2019, 1234.0]]
+    assert res.records["period_start"].tolist() == ["2016-08-03", "2019"]  # an Excel date keeps its day
     assert res.rejects["row"].tolist() == [4]
     with pytest.raises(DataFileError, match="no sheet 'Sheet9'"):
         load_csv(p, {**MAPPING, "sheet": "Sheet9"})
