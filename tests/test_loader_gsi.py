@@ -115,7 +115,7 @@ def test_generated_variant_bad_cells_and_unknown_names(tmp_path):
 def test_not_gsi_is_a_clear_error(tmp_path):
     p = tmp_path / "generated_other.csv"
     p.write_text("Pays,Valeur\nTunisie,1\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="not the GSI 2023 summary table"):
+    with pytest.raises(DataFileError, match="not a GSI country table.*supported editions: Walk Free GSI 2023"):
         load_gsi(p)
     with pytest.raises(DataFileError, match="no such file"):
         load_gsi(tmp_path / "absent.csv")

@@ -7,7 +7,8 @@ binary junk (not text and not a workbook), a truncated or corrupt workbook (zip 
 text that is not a table.
 
 Workbooks (zip ``PK`` or legacy OLE2 signature) are opened with calamine: GLOTIP says
-"UNODC" in A1 and has its header on row 3; a UN WPP workbook has an ESTIMATES sheet. Text
+"UNODC" in A1 and has its header on row 3; a UN WPP workbook has an ESTIMATES sheet; a
+Walk Free GSI workbook (2023 or 2018 data) has a GSI country header in its first rows. Text
 is decoded (UTF-8 / UTF-16 with BOM, else cp1252) and its first lines are split with the
 separator that splits the header most; the header is then offered to each loader's own
 ``looks_like_*`` test (CTDC and GSI live with their loaders).
@@ -115,7 +116,26 @@ def _workbook_format(path: Path, head: bytes) -> str:
 
     if "ESTIMATES" in book.sheet_names and population_layout(path) == "wpp":
         return "population"
+    if _gsi_workbook(book):
+        return "gsi"
     return "csv"
+
+
+def _gsi_workbook(book) -> bool:
+    """A Walk Free GSI data workbook: a known GSI sheet, or a first sheet, whose first rows
+    hold a GSI header (Country + prevalence / number in modern slavery)."""
+    from .gsi import WORKBOOK_SHEETS, looks_like_gsi
+
+    names = [n for n in WORKBOOK_SHEETS if n in book.sheet_names] + book.sheet_names[:1]
+    for name in dict.fromkeys(names):
+        try:
+            top = pd.read_excel(book, sheet_name=name, header=None, engine="calamine", dtype=str,
+                                keep_default_na=False, nrows=15)
+        except Exception:  # noqa: BLE001 (an unreadable sheet is simply not a GSI sheet)
+            continue
+        if any(looks_like_gsi([str(c) for c in row]) for row in top.itertuples(index=False)):
+            return True
+    return False
 
 
 def _split(line: str) -> tuple[str, list[str]]:
