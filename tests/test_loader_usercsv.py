@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
@@ -331,3 +332,112 @@ def test_property_any_table_is_accounted_for(tmp_path, rows, sep, encoding, loca
     assert res.rows_read == res.accepted + res.rejected == len(expected)
     assert accepted | rejected == expected and not accepted & rejected
     assert len(res.records) == len(res.observations) == res.accepted
+
+
+# --- a messy French file: qualifiers, implausible values, duplicates (issue 14) ---------------
+
+MESSY = [  # GENERATED rows (made-up figures) in the shapes a tester found
+    ["Tunisie", "2021", "-3", "Femmes", ""],                  # 2: negative count
+    ["Tunisie", "2020", "45", "Femmes", ""],                  # 3: kept
+    ["Tunisie", "2020", "45", "Femmes", ""],                  # 4: exact copy of row 3
+    ["Maroc", "2021", "environ 30", "Femmes", ""],            # 5: approximately 30
+    ["Maroc", "2020", "plus de 100", "Femmes", ""],           # 6: more than 100
+    ["Algérie", "2021", "1 234 567 890 123", "Femmes", ""],   # 7: more persons than Algeria
+    ["Algérie", "2020", "au moins 63", "Femmes", ""],         # 8: at least 63
+    ["Liban", "2021", "<5", "Hommes", ""],                    # 9: censored 1..4
+    ["Liban", "2020", "moins de 5", "Hommes", ""],            # 10: censored 1..4
+    ["Égypte", "2021", "12", "Femmes", ""],                   # 11 and 12: the same observation,
+    ["Égypte", "2021", "13", "Femmes", ""],                   #     two different figures
+]
+
+
+@pytest.fixture
+def messy(tmp_path):
+    return load_csv(_csv(tmp_path, MESSY), _mapping(tmp_path))
+
+
+def test_qualifiers_are_kept_not_dropped(messy):
+    rec = messy.records.set_index("row")
+    assert rec.loc[5, ["value", "qualifier"]].tolist() == [30.0, "approximately"]
+    assert rec.loc[6, ["value", "qualifier", "lower", "censored"]].tolist() == [100.0, "more_than", 100.0, False]
+    assert rec.loc[8, ["value", "qualifier", "lower"]].tolist() == [63.0, "at_least", 63.0]
+    for row in (9, 10):  # a suppressed small count stays a censored cell: never 0, never a value
+        assert pd.isna(rec.loc[row, "value"]) and rec.loc[row, "censored"]
+        assert rec.loc[row, ["lower", "upper"]].tolist() == [1.0, 4.0]
+    assert pd.isna(rec.loc[3, "qualifier"])  # an exact figure has no qualifier
+
+
+def test_negative_and_impossible_counts_are_rejected_with_column_and_raw_value(messy):
+    rej = messy.rejects.set_index("row")
+    assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "-3")
+    assert rej.loc[2, "reason"] == "negative: a detected count cannot be below zero"
+    assert (rej.loc[7, "column"], rej.loc[7, "raw_value"]) == ("Victimes", "1 234 567 890 123")
+    assert rej.loc[7, "reason"].startswith("more persons than the population of DZA")
+
+
+def test_duplicates_are_reported_never_summed(messy):
+    rej = messy.rejects.set_index("row")
+    assert rej.loc[4, "reason"].startswith("duplicate row") and rej.loc[4, "raw_value"] == "45"
+    assert rej.loc[11, "reason"].startswith("conflicting rows") and rej.loc[12, "reason"].startswith("conflicting")
+    kept = messy.records
+    assert kept["row"].tolist() == [3, 5, 6, 8, 9, 10]
+    tunisia_2020 = kept[(kept["geo"] == "TUN") & (kept["period_start"] == "2020")]
+    assert tunisia_2020["value"].tolist() == [45.0]  # once, not 90
+    assert not (messy.observations["geo"] == "EGY").any()
+    s = messy.summary()
+    assert (s["rows_read"], s["accepted"], s["rejected"]) == (11, 6, 5)
+
+
+def test_every_messy_row_is_accounted_for(messy):
+    assert set(messy.records["row"]) | set(messy.rejects["row"]) == set(range(2, 13))
+    assert not set(messy.records["row"]) & set(messy.rejects["row"])
+
+
+@pytest.mark.parametrize("constants, raw, reason", [
+    ({"measure": "rate", "unit": "per_1000", "basis": "detected_count"}, "1 500", "a rate above 1,000 per 1,000"),
+    ({"measure": "share", "unit": "percent", "basis": "detected_count"}, "120", "a share or rate above 100 %"),
+    ({"measure": "detected_count", "unit": "persons"}, "20 000 000 000", "more persons than 10,000,000,000"),
+])
+def test_ceilings_per_indicator(tmp_path, constants, raw, reason):
+    """Rates cannot exceed their base, shares 100 %; a count in a place with no bundled
+    population is capped by the world ceiling (10 billion)."""
+    m = _mapping(tmp_path, constants={**MAPPING["constants"], **constants})
+    res = load_csv(_csv(tmp_path, [["Brésil", "2021", raw, "Femmes", ""]]), m)
+    assert res.rejects["reason"].iloc[0].startswith(reason) and res.rejects["raw_value"].iloc[0] == raw
+
+
+def test_a_change_may_be_negative(tmp_path):
+    m = _mapping(tmp_path, constants={**MAPPING["constants"], "measure": "change", "unit": "percent",
+                                      "basis": "detected_count"})
+    res = load_csv(_csv(tmp_path, [["Tunisie", "2021", "-12,5", "Femmes", ""]]), m)
+    assert res.records["value"].tolist() == [-12.5]
+
+
+def test_a_qualifier_column_is_read_through_the_mapping(tmp_path):
+    header = ["Pays", "Année", "Victimes", "Sexe", "Note", "Précision"]
+    m = _mapping(tmp_path, columns={**MAPPING["columns"], "Précision": "qualifier"},
+                 values={**MAPPING["values"], "qualifier": {"env.": "approximately", "au moins": "at_least"}})
+    rows = [["Tunisie", "2021", "30", "Femmes", "", "env."], ["Maroc", "2021", "63", "Femmes", "", "au moins"],
+            ["Liban", "2021", "7", "Femmes", "", "peut-être"]]
+    res = load_csv(_csv(tmp_path, rows, header=header), m)
+    assert res.records[["geo", "qualifier"]].values.tolist() == [["TUN", "approximately"], ["MAR", "at_least"]]
+    assert pd.isna(res.records["lower"].iloc[0]) and res.records["lower"].iloc[1] == 63.0  # at_least: lower = value
+    assert res.rejects[["column", "raw_value"]].values.tolist() == [["Précision", "peut-être"]]
+
+
+def test_rejects_by_reason_groups_rows_whatever_their_text(tmp_path):
+    rows = [["Tunisie", "2021", word, "Femmes", ""] for word in ("beaucoup", "plein", "=1+1", "@SUM(A1)")]
+    rows += [["Tunisie", str(y), "-1", "Femmes", ""] for y in (2001, 2002)]
+    res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
+    assert res.summary()["rejects_by_reason"] == {"not a number: no number found": 4,
+                                                  "negative: a detected count cannot be below zero": 2}
+    assert sorted(res.rejects["raw_value"]) == sorted(["beaucoup", "plein", "=1+1", "@SUM(A1)", "-1", "-1"])
+
+
+def test_rejects_by_reason_does_not_split_on_quoted_names(tmp_path):
+    """Messages that still quote the value (unknown country 'X') are counted under one reason."""
+    rows = [["Atlantide", "2021", "3", "Femmes", ""], ["Narnia", "2021", "4", "Femmes", ""]]
+    res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
+    by_reason = res.summary()["rejects_by_reason"]
+    assert sum(by_reason.values()) == 2
+    assert all("Atlantide" not in k and "Narnia" not in k for k in by_reason)

@@ -15,7 +15,8 @@ What is and is not changed:
   are written as numbers: a genuinely negative value such as -3.5 stays ``-3.5``, which a
   spreadsheet reads as a number, not a formula;
 * a negative number that arrived as **text** (the raw cell "-3" in a rejects file) is text
-  and gets the apostrophe: ``'-3`` shows the reviewer exactly what the file said.
+  and gets the apostrophe: ``'-3`` shows the reviewer exactly what the file said;
+* lines end with CRLF (RFC 4180), so that a cell holding a carriage return is quoted.
 
 Used by ``data validate --rejects``, ``data show --format csv``, ``sources --format csv``
 and the CSV download of every chart (``charts._base.finish``, ``flows.charts``).
@@ -31,6 +32,9 @@ __all__ = ["FORMULA_PREFIXES", "defuse_cell", "defuse", "to_csv", "writer"]
 
 #: Leading characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Line end (RFC 4180): with CRLF as the terminator, Python's csv module also quotes a cell
+#: holding a lone carriage return, which a "\n" terminator would leave bare (and break the row).
+LINE_END = "\r\n"
 
 
 def defuse_cell(value):
@@ -47,22 +51,18 @@ def defuse(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
             continue
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            s = s.astype(object)
-        text = s.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES), na_action="ignore")
-        hits = text.fillna(False).astype(bool)
-        if hits.any():
-            s = s.astype(object).copy()
-            s[hits] = "'" + s[hits]
-        out[col] = s
+        hits = [isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in s]
+        if any(hits):
+            out[col] = [("'" + v) if hit else v for v, hit in zip(s.astype(object), hits)]
     out.columns = [defuse_cell(c) for c in out.columns]
     return out
 
 
 def to_csv(df: pd.DataFrame, path_or_buf=None, **kwargs):
-    """``df.to_csv`` after :func:`defuse` (``index=False`` unless given); returns the text when
-    ``path_or_buf`` is None, like pandas."""
+    """``df.to_csv`` after :func:`defuse` (``index=False`` and CRLF line ends unless given);
+    returns the text when ``path_or_buf`` is None, like pandas."""
     kwargs.setdefault("index", False)
+    kwargs.setdefault("lineterminator", LINE_END)
     return defuse(df).to_csv(path_or_buf, **kwargs)
 
 
@@ -70,6 +70,7 @@ class _Writer:
     """``csv.writer`` whose rows are defused cell by cell (for rows streamed from a file)."""
 
     def __init__(self, fh, **kwargs):
+        kwargs.setdefault("lineterminator", LINE_END)
         self._w = csv.writer(fh, **kwargs)
 
     def writerow(self, row) -> None:

@@ -30,7 +30,7 @@ def write_rejects(rejects, path) -> Path:
         rejects[REJECT_COLUMNS].itertuples(index=False, name=None)
     with atomic.replacing(Path(path)) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            out = csvsafe.writer(fh, lineterminator="\n")
+            out = csvsafe.writer(fh)
             out.writerow(REJECT_COLUMNS)
             for row in rows:
                 out.writerow(["" if v is None or (isinstance(v, float) and v != v) else v for v in row])

@@ -35,6 +35,8 @@ MAX_BYTES = 2 * 1024**3
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (",", ";", "\t", "|")
+#: Sheets of a workbook looked at for a GSI header (a data workbook has a handful).
+_SHEETS_LOOKED_AT = 8
 
 
 def max_bytes() -> int:
@@ -122,11 +124,12 @@ def _workbook_format(path: Path, head: bytes) -> str:
 
 
 def _gsi_workbook(book) -> bool:
-    """A Walk Free GSI data workbook: a known GSI sheet, or a first sheet, whose first rows
-    hold a GSI header (Country + prevalence / number in modern slavery)."""
+    """A Walk Free GSI data workbook (any edition: the loader names those it reads): one of
+    its first sheets (known GSI sheet names first) has a GSI header (Country + prevalence or
+    number in modern slavery) in its first rows."""
     from .gsi import WORKBOOK_SHEETS, looks_like_gsi
 
-    names = [n for n in WORKBOOK_SHEETS if n in book.sheet_names] + book.sheet_names[:1]
+    names = [n for n in WORKBOOK_SHEETS if n in book.sheet_names] + book.sheet_names[:_SHEETS_LOOKED_AT]
     for name in dict.fromkeys(names):
         try:
             top = pd.read_excel(book, sheet_name=name, header=None, engine="calamine", dtype=str,

@@ -73,7 +73,7 @@ def _number(v) -> float | None:
     return None if f != f else f
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def check(measure, unit, geo, geo_scheme, value, lower=None, upper=None) -> str | None:
     """The reason a figure is implausible for its measure and unit, or None when it is possible."""
     numbers = [n for n in (_number(value), _number(lower), _number(upper)) if n is not None]

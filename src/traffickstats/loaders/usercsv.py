@@ -100,6 +100,8 @@ _COUNT_MEASURES = {"detected_count", "registered_count", "case_count", "justice_
 _COUNT_UNITS = {"persons", "cases", "notifications"}
 #: Rows converted, checked against the schema and released together.
 CHUNK = 20_000
+#: Rejected rows held before they are written to the log when no accepted row waits for checks.
+_REJECTS_HELD = 1_000
 #: What makes two rows the same observation (everything but the figure, note and evidence).
 OBSERVATION_KEY = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start",
                    "period_end", "period_kind", "sex", "age", "form", "unit", "base", "source_id"]
@@ -149,7 +151,7 @@ def _number(cell, locale):
     return parsed
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _parsed_number(text: str, locale):
     """parse_number, or the reject reason (a str): the same texts recur down a column."""
     try:
@@ -162,7 +164,7 @@ def _parsed_number(text: str, locale):
         return "not a number"
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _period_of(cell, locale):
     """parse_period, or the reject reason (a str)."""
     try:
@@ -245,7 +247,7 @@ def load_csv(path, mapping) -> UserFileResult:
                 raws[rownum] = cells
             except _RowReject as exc:
                 pending.append((rownum, exc.column, exc.raw, exc.reason))
-        if len(batch) >= CHUNK or len(pending) >= CHUNK:
+        if len(batch) >= CHUNK or len(pending) >= (CHUNK if batch else _REJECTS_HELD):
             _flush(batch, raws, pending, m, index, log, parts)
             batch, raws, pending = [], {}, []
     _flush(batch, raws, pending, m, index, log, parts)
