@@ -31,6 +31,10 @@ Reading rules (documented because they decide what a figure *is*):
   stripped and kept in ``qualifier`` (``approx`` is then True): the value stays the
   number as written. "at least"/"au moins" also keep the value and set ``lower`` to it;
   "up to"/"jusqu'à" set ``upper``.
+* What a loader stores. :meth:`ParsedNumber.as_reported` turns the wording into the
+  schema's fields: ``qualifier`` approximately / at_least / more_than / at_most / less_than
+  with the number as written as the value ("plus de 100" is 100 ``more_than``, not a
+  censored 101+), except "<5" / "moins de 5" in a count, which stays a censored cell (1..4).
 """
 
 from __future__ import annotations
