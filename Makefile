@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip
 PACK_ARGS ?=
 
-.PHONY: pack test venv install install-test system-deps clean
+.PHONY: pack test lab venv install install-test system-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ install-test: venv
 test: install-test system-deps
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# JupyterLab on the briefing notebooks (the .py files open as notebooks: notebooks/jupyterlab/)
+lab: install
+	$(PIP) install -q -e '.[notebook]'
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean:
 	rm -rf reports .pytest_cache

@@ -33,14 +33,17 @@ MAP_NOTEBOOK = textwrap.dedent('''\
     lang = "fr"
 
     # %%
-    from traffickstats.reports import briefing as b
+    from traffickstats import charts
+    from traffickstats.briefing import Report, page
+    from traffickstats.briefing.select import common_year, matching, totals
+    from traffickstats.geo import PARTICIPANTS
 
-    b.title("Carte / map")
-    obs = b.observations(lang=lang)
-    med = b.totals(b.select(obs, geo=list(b.PARTICIPANTS), geo_scheme="iso3"))
-    detected = b.common_year(b.select(med, indicator="trafficking_victims_detected", measure="detected_count"))
+    report = Report.open("map", lang=lang)
+    page.title("Carte / map")
+    med = totals(matching(report.obs, geo=list(PARTICIPANTS), geo_scheme="iso3"))
+    detected = common_year(matching(med, indicator="trafficking_victims_detected", measure="detected_count"))
     assert detected["geo"].nunique() > 1, "bundled data lost its participants' detected counts"
-    b.chart("choropleth", detected, lang)
+    charts.choropleth(detected, lang=lang)
     ''')
 
 
@@ -124,11 +127,11 @@ def open_offline(browser):
 
 def pack_specs(map_notebook: Path):
     """The reduced pack: fr regional reports, TUN in fr/en/ar, one generated map report."""
-    from traffickstats.reports.pack import ReportSpec, plan
+    from traffickstats.reports.pack import ReportSpec, plan_reports
 
     keep = {"fr/global_overview.html", "fr/mediterranean_brief.html", "fr/flows.html",
             "fr/country_brief-TUN.html", "en/country_brief-TUN.html", "ar/country_brief-TUN.html"}
-    specs = [s for s in plan(langs=("fr", "en", "ar"), countries=("TUN",)) if s.output in keep]
+    specs = [s for s in plan_reports(langs=("fr", "en", "ar"), countries=("TUN",)) if s.output in keep]
     assert {s.output for s in specs} == keep
     specs.append(ReportSpec(str(map_notebook), {"lang": "fr"}, "fr/map_check.html", "Carte"))
     return specs

@@ -24,12 +24,14 @@ def run_module():
     return module
 
 
+@pytest.mark.slow
 def test_machine_info_names_cores_python_and_packages(run_module):
     info = run_module.machine()
     assert info["cores"] >= 1 and info["python"].count(".") == 2
     assert info["traffickstats"] and info["pandas"] and info["plotly"]
 
 
+@pytest.mark.slow
 def test_ctdc_measurement_on_a_tiny_synthetic_file(run_module, tmp_path):
     from make_ctdc import EXCERPT  # importable once run.py is loaded (it adds benchmarks/ to sys.path)
 
@@ -42,6 +44,7 @@ def test_ctdc_measurement_on_a_tiny_synthetic_file(run_module, tmp_path):
     assert (tmp_path / "ctdc_SYNTHETIC_benchmark.csv").read_text(encoding="utf-8").startswith("# SYNTHETIC")
 
 
+@pytest.mark.slow
 def test_markdown_report(run_module, tmp_path):
     r = run_module.Result("d", "(d) example")
     r.add("not measured: input absent")

@@ -73,6 +73,40 @@ def test_unknown_source_in_sources_verb(capsys):
     assert code != 0 and len(err.strip().splitlines()) == 1 and "ilo2021_nothing" in err
 
 
+def test_show_csv_carries_qualifier_base_and_month_periods(capsys):
+    code, out, _ = run(capsys, "data", "show", "--format", "csv",
+                       "--fact", "GLOTIP-EGY-01", "--fact", "GLOTIP09-01", "--fact", "TUN-10")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {"qualifier", "base", "period_start", "period_end", "year_start", "year_end"} <= set(rows[0])
+    egy = [r for r in rows if r["fact_id"] == "GLOTIP-EGY-01" and r["value"] == "23.0"][0]
+    assert (egy["period_start"], egy["period_end"], egy["period_kind"]) == ("2017-01", "2017-07", "part_year")
+    assert (egy["year_start"], egy["year_end"]) == ("2017", "2017")
+    glotip = [r for r in rows if r["fact_id"] == "GLOTIP09-01"][0]
+    assert glotip["qualifier"] == "at_least" and glotip["lower"] == "22000.0" and glotip["base"] == ""
+    civ = [r for r in rows if r["fact_id"] == "TUN-10" and r["citizenship"] == "CIV"][0]
+    assert civ["base"] == "foreign victims detected by the INLTP in Tunisia, 2021" and civ["qualifier"] == ""
+
+
+def test_show_json_carries_qualifier_and_base(capsys):
+    code, out, _ = run(capsys, "data", "show", "--format", "json", "--fact", "EU-16", "--fact", "POP-MAR-1")
+    assert code == 0
+    data = {(d["fact_id"], d["geo"]): d for d in json.loads(out)}
+    bel = data[("EU-16", "BEL")]
+    assert (bel["qualifier"], bel["value"], bel["lower"], bel["upper"]) == ("more_than", 80, 80, None)
+    assert bel["base"] == "registered victims in Belgium, 2023" and bel["censored"] is False
+    mar = data[("POP-MAR-1", "MAR")]
+    assert (mar["period_start"], mar["qualifier"], mar["base"]) == ("2023-07-01", None, None)
+
+
+def test_show_table_writes_the_qualifier_with_the_value_and_the_period_label(capsys):
+    code, out, _ = run(capsys, "data", "show", "--fact", "GLOTIP-EGY-01", "--fact", "TUN-09")
+    assert code == 0
+    assert "Jan\u2009–\u2009Jul 2017" in out and "(part_year)" in out   # the cell may wrap
+    assert "about 1,100" in out
+    assert "victims detected" in out                           # the base column (cells may wrap)
+
+
 # --- sources ------------------------------------------------------------------------------
 
 
@@ -163,6 +197,35 @@ def test_explain_errors_are_one_line(capsys):
         code, out, err = run(capsys, "explain", query)
         assert code != 0, query
         assert len(err.strip().splitlines()) == 1, err
+
+
+def test_explain_says_the_qualifier_the_partial_period_and_the_base(capsys):
+    code, out, _ = run(capsys, "explain", "TUN-09")
+    assert code == 0
+    assert "TUN-09 — environ 1\u202f100 personnes" in out
+    assert "Base (100 %, en anglais) : victims detected by the INLTP in Tunisia, 2021" in out
+    assert "Le même chiffre a aussi été publié comme « affaires de traite » (TUN-01)" in out
+    code, out, _ = run(capsys, "explain", "GLOTIP-EGY-01")
+    assert "Période : janv.–juil. 2017, sur une partie de l'année" in out
+    assert "ne pas le comparer à une année entière" in out
+    code, out, _ = run(capsys, "explain", "GLOTIP09-01", "--lang", "en")
+    assert "GLOTIP09-01 — at least 22,000 persons" in out
+
+
+def test_explain_json_carries_base_and_relabelling(capsys):
+    code, out, _ = run(capsys, "explain", "TUN-01", "--json", "--lang", "en")
+    assert code == 0
+    matches = {m["value"]: m for m in json.loads(out)["matches"]}
+    assert matches[1313]["also_published_as"] == [{"fact_id": "TUN-05", "indicator": "trafficking_victims_detected",
+                                                   "indicator_label": "detected victims of trafficking"}]
+    assert matches[742]["also_published_as"] == []
+    code, out, _ = run(capsys, "explain", "MAR-07", "--json", "--lang", "en")
+    [m] = json.loads(out)["matches"]
+    assert m["indicator"] == "potential_victims_al_haouz_earthquake"
+    assert any(p.startswith("A subset") for p in m["pitfalls"])
+    code, out, _ = run(capsys, "explain", "ILO24-05", "--json", "--lang", "en")
+    share = [m for m in json.loads(out)["matches"] if m["value"] == 73][0]
+    assert share["figure"] == "more than 73%" and share["base"].startswith("illegal profits")
 
 
 # --- the installed console script ---------------------------------------------------------

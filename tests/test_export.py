@@ -121,6 +121,7 @@ def exported(ex, tmp_path_factory):
 
 # --- many charts, one browser -------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_twenty_charts_in_one_server_session(exported, ex):
     assert exported["starts"] == []  # no new browser: every image went through the open server
     per_chart = exported["seconds"] / 20
@@ -135,6 +136,7 @@ def test_twenty_charts_in_one_server_session(exported, ex):
     assert per_chart < 1.5
 
 
+@pytest.mark.browser
 def test_png_sizes_svg_and_pdf(exported):
     out = exported["out"] / "full"
     assert len(exported["full_paths"]) == 3 * 4
@@ -148,6 +150,7 @@ def test_png_sizes_svg_and_pdf(exported):
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in exported["full_paths"])
 
 
+@pytest.mark.browser
 def test_pack_calling_convention(ex, tmp_path):
     """``reports.figures.export`` passes ``{name: figure dict}``, a folder and ``["png", "svg"]``
     and gets back every file written (the 2x slide PNG too), all present."""
@@ -159,6 +162,7 @@ def test_pack_calling_convention(ex, tmp_path):
     assert all(p.is_file() and p.stat().st_size > 0 for p in written)
 
 
+@pytest.mark.browser
 def test_nothing_is_fetched_from_the_network(exported, proxy, chromium):
     """All charts (maps included) were rendered through the recording proxy: no request for
     plotly.js, MathJax or map data. kaleido's default page, through the same proxy, does ask
@@ -179,6 +183,7 @@ def test_nothing_is_fetched_from_the_network(exported, proxy, chromium):
 
 # --- Arabic ---------------------------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_arabic_chart_exports_right_to_left(ex, tmp_path, chromium):
     from playwright.sync_api import sync_playwright
 
@@ -216,6 +221,7 @@ def test_bidi_isolate_wraps_arabic_lines_only():
 
 # --- files: atomic, safe names ----------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_write_is_atomic(ex, tmp_path, monkeypatch):
     fig = charts.headline(observations(fact="ILO12-01"), "en")
     target = tmp_path / "chart.png"
@@ -255,6 +261,7 @@ def test_file_names_are_sanitised_and_traversal_refused(tmp_path):
         export_figures({"x": {"data": []}}, tmp_path, ["gif"])
 
 
+@pytest.mark.browser
 def test_exporter_refuses_other_settings_while_open(ex):
     with pytest.raises(ExportError, match="already open"):
         Exporter(ex.browser_path, timeout=5).start()
@@ -262,6 +269,7 @@ def test_exporter_refuses_other_settings_while_open(ex):
 
 # --- no Chromium -------------------------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_missing_chromium_names_the_debian_package(tmp_path):
     script = textwrap.dedent("""
         import json, sys

@@ -221,6 +221,11 @@ def test_published_flows_are_shares_not_counts():
     tun = p[p["fact_id"] == "TUN-04b"]
     assert tun["share"].sum() == pytest.approx(100)
     assert tun.loc[tun["origin"] == "CIV", "share_text"].iloc[0] == "79,2\u00a0%"
+    # the published wording and the base of each share travel with it
+    bel = p[(p["fact_id"] == "EU-16") & (p["destination"] == "BEL")].iloc[0]
+    assert bel["share_text"] == "plus de 80\u00a0%" and bel["base"] == "registered victims in Belgium, 2023"
+    civ = p[(p["fact_id"] == "TUN-10") & (p["origin"] == "CIV")].iloc[0]
+    assert civ["base"].startswith("foreign victims")   # 64 % of foreign victims, not of all victims
 
 
 def test_ctdc_excerpt_builds_flows(shared_data):

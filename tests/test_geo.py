@@ -239,6 +239,21 @@ def test_region_names_and_errors():
     assert geo.region_of(["TUN", "Tunisia"], "ilo5", strict=False) == ["africa", None]
 
 
+def test_membership_basis_says_what_is_set_by_rule():
+    # facts.md places the four European participants in ILO 2012 regions; North Africa and
+    # Lebanon are placed by rule (SOURCES.md): a page must say so, not state it as fact
+    assert geo.membership_basis(["TUN", "LBN", "FRA", "SRB"], "ilo2012") == [
+        geo.RULE_UNVERIFIED, geo.RULE_UNVERIFIED, "facts_5", "facts_5"]
+    assert geo.by_rule("TUN", "ilo2012") and not geo.by_rule("TUN", "ilo5")
+    assert geo.by_rule("SRB", "unodc", level="subregion") and not geo.by_rule("SRB", "unodc")
+    assert geo.membership_basis(["TUN"], "eu") == [None]          # outside the scheme: no basis
+    by_rule = geo.members("unodc", level="region")
+    by_rule = set(by_rule.loc[by_rule["basis"] == geo.RULE_UNVERIFIED, "iso3"])
+    assert {c for c in by_rule if geo.by_rule(c, "unodc")} == by_rule
+    with pytest.raises(UnknownGeographyError, match="'XXX'"):
+        geo.membership_basis(["XXX"], "ilo5")
+
+
 # --- aggregate -------------------------------------------------------------------------------
 
 def _obs(rows):

@@ -78,3 +78,15 @@ def test_text_direction():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="unsupported language"):
         catalog("de")
+
+
+def test_every_bundled_indicator_is_translated():
+    # the subsets given their own indicator (MAR-07, LBN-03, victims with sex and age reported)
+    # are named on pages in fr, en and ar like every other indicator
+    from traffickstats.reference import observations
+
+    for indicator in sorted(set(observations()["indicator"])):
+        for lang in LANGS:
+            assert f"indicator.{indicator}" in catalog(lang), (lang, indicator)
+    assert label("indicator", "potential_victims_al_haouz_earthquake", "fr").startswith("nouvelles victimes potentielles")
+    assert "{labels}" in catalog("ar")["note.same_figure"] and catalog("fr")["note.by_rule"]

@@ -218,6 +218,7 @@ def test_not_ctdc_is_a_clear_error(tmp_path):
 
 # --- speed: 250,000 generated rows -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_generated_250k_rows_fast_and_small(excerpt, tmp_path):
     spec = importlib.util.spec_from_file_location("make_ctdc", REPO / "benchmarks" / "make_ctdc.py")
     mod = importlib.util.module_from_spec(spec)

@@ -20,13 +20,12 @@ from traffickstats.reports.runner import prepare, render
 
 NOTEBOOKS = ("global_overview", "mediterranean_brief", "country_brief", "flows")
 
-pytestmark = pytest.mark.slow
 
 
 def test_defaults_are_french_and_tunisia():
     for name in NOTEBOOKS:
         with tempfile.TemporaryDirectory() as work:
-            _, ipynb, _ = prepare(name, {}, Path(work))
+            _, ipynb, _, _ = prepare(name, {}, Path(work))
             declared = parameters.declared_parameters(ipynb)
         assert declared["lang"].default == '"fr"', name
         assert all(declared[k].default == '""' for k in ("glotip", "ctdc", "gsi")), name
@@ -43,6 +42,7 @@ def pack_fr(tmp_path_factory, chromium):
     return status, out
 
 
+@pytest.mark.slow
 def test_every_notebook_renders_in_french_from_bundled_data(pack_fr):
     status, tmp_path = pack_fr
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
@@ -68,6 +68,7 @@ def test_every_notebook_renders_in_french_from_bundled_data(pack_fr):
     assert assets_bytes + html_bytes / 4 * 24 <= 15 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_country_brief_with_the_real_glotip_release(tmp_path, glotip_path):
     try:
         from traffickstats.loaders import load  # noqa: F401
@@ -103,6 +104,7 @@ RAW_CODES = ("place_of_origin", "construction_manufacturing_mining_utilities", "
              "developed_eu", "not_party", "coe_cets197", "national_law", "us_tip_tier")
 
 
+@pytest.mark.slow
 def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
     _, out = pack_fr
     html = (out / "fr" / "global_overview.html").read_text(encoding="utf-8")
@@ -121,6 +123,7 @@ def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
     assert not [c for c in RAW_CODES if c in text]
 
 
+@pytest.mark.slow
 def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     _, out = pack_fr
     text = _visible((out / "fr" / "country_brief-TUN.html").read_text(encoding="utf-8"))
@@ -133,6 +136,7 @@ def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     assert not [c for c in RAW_CODES if c in text]
 
 
+@pytest.mark.slow
 def test_french_mediterranean_brief_and_flows(pack_fr):
     _, out = pack_fr
     med = _visible((out / "fr" / "mediterranean_brief.html").read_text(encoding="utf-8"))
@@ -164,6 +168,7 @@ def pack_datasets_ar(tmp_path_factory, shared_data):
     return cli.main(argv), out
 
 
+@pytest.mark.slow
 def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_ar):
     status, out = pack_datasets_ar
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -182,82 +187,23 @@ def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_a
     assert "طرق البحر الأبيض المتوسط" in _visible(flows)  # the Mediterranean routes table
 
 
-# --- sections in-process (no kernel): disclosure, English, catalogs ---------------------------
+@pytest.mark.slow
+def test_executed_cells_that_show_a_chart_select_and_draw_it_in_the_cell(pack_fr):
+    """In the executed notebooks of the pack, >= 80 % of the cells that show a chart also select
+    its rows and call the chart function in the cell itself (what an analyst sees and edits)."""
+    import nbformat
 
-@pytest.fixture
-def capture(monkeypatch):
-    """Run section functions here, collecting the HTML shown and the observations charted."""
-    from traffickstats import charts
-    from traffickstats.reports import briefing
+    _, out = pack_fr
+    draw = re.compile(r"\b(?:charts\.\w+|sankey|flow_map)\(")
+    select = re.compile(r"\.query\(|\bfacts\(|\bmatching\(|\btotals\(|\blatest\(|\bcommon_year\(|"
+                        r"report\.dataset\(|blocks\.(?:flow_rows|flows_in|national_rows)\(")
+    showing, readable = 0, 0
+    for path in sorted((out / "fr").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or not any(
+                    "application/vnd.plotly.v1+json" in o.get("data", {}) for o in cell.get("outputs", [])):
+                continue
+            showing += 1
+            readable += bool(draw.search(cell.source) and select.search(cell.source))
+    assert showing >= 15 and readable / showing >= 0.8, (readable, showing)
 
-    shown, charted = [], []
-    monkeypatch.setattr(briefing, "show_html", lambda markup, **kw: shown.append(markup))
-    monkeypatch.setattr(charts, "show", lambda fig, lang=None: shown.append(
-        "<chart>" + fig.layout.meta["traffickstats"]["title"] + "</chart>"))
-    real_chart = briefing.chart
-
-    def chart(name, obs, lang, **kw):
-        drawn = real_chart(name, obs, lang, **kw)
-        if drawn:
-            charted.append((name, obs.copy()))
-        return drawn
-
-    monkeypatch.setattr(briefing, "chart", chart)
-    return shown, charted
-
-
-def test_glotip_country_brief_never_shows_an_exact_count_below_5(capture, glotip_path):
-    from traffickstats.disclosure import PROTECTED_MEASURES
-    from traffickstats.reports import sections as s
-
-    shown, charted = capture
-    brief = s.start("country_brief", lang="en", glotip=str(glotip_path), country="TUN")
-    s.glotip_country(brief)
-    glotip = [obs[obs["source_id"] == brief.datasets["glotip"]] for _n, obs in charted]
-    assert any(len(g) for g in glotip), "no GLOTIP chart was drawn"
-    assert any(n in ("time_series", "ranked_bar") for n, _o in charted)
-    for g in glotip:
-        counts = g[g["measure"].isin(PROTECTED_MEASURES)]
-        small = counts[counts["value"].notna() & (counts["value"] > 0) & (counts["value"] < 5)]
-        assert small.empty, small[["indicator", "period_start", "sex", "age", "form", "value"]]
-    cells = re.findall(r'<td class="ts-num">([^<]*)</td>', "".join(shown))
-    assert cells and not [c for c in cells if re.fullmatch(r"[1-4]", c.strip())]
-    assert "fewer than 5" in "".join(shown)
-
-
-def test_english_overview_sections_format_numbers_the_english_way(capture):
-    from traffickstats.reports import sections as s
-
-    shown, charted = capture
-    brief = s.start("global_overview", lang="en")
-    for section in (s.ilo2012, s.later_estimates, s.profits, s.detected_vs_estimated):
-        section(brief)
-    page = _visible("".join(shown))
-    assert "20.9 million" in page and "ILO (2012)" in page
-    assert "no verified published figure" in page.lower() or "No verified published figure" in page
-    assert [n for n, _o in charted].count("side_by_side") == 1
-    pair = next(o for n, o in charted if n == "side_by_side")
-    assert set(pair["measure"]) == {"estimate_stock", "detected_count"}  # never one axis
-    assert "20,9" not in page  # no French formatting in the English report
-
-
-def test_report_texts_and_locale_labels_exist_in_all_three_languages():
-    from traffickstats.i18n import catalog
-    from traffickstats.paths import package_resource
-
-    texts = {lang: json.loads(package_resource("reports", "texts", f"{lang}.json").read_text(encoding="utf-8"))
-             for lang in ("fr", "en", "ar")}
-    assert set(texts["fr"]) == set(texts["en"]) == set(texts["ar"])
-    source = "".join(p.read_text() for p in sorted(
-        (Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "reports" / "sections").glob("*.py")))
-    used = set(re.findall(r'brief\.t\("([a-z0-9_.]+)"', source)) | set(re.findall(r'b\.t\("([a-z0-9_.]+)"', source))
-    for lang in ("fr", "en", "ar"):
-        missing = [k for k in used if k not in texts[lang] and k not in catalog(lang)]
-        assert not missing, (lang, missing)
-    labels = ("form.moved", "form.place_of_origin", "form.agriculture", "form.domestic_work",
-              "form.construction_manufacturing_mining_utilities", "form.economic_exploitation",
-              "form.sale_of_infants", "indicator.trafficking_offences", "indicator.victims_repatriated",
-              "indicator.ctdc_victim_records")
-    for lang in ("fr", "en", "ar"):
-        assert all(k in catalog(lang) for k in labels), lang
-    assert set(catalog("fr")) == set(catalog("en")) == set(catalog("ar"))

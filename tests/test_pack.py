@@ -20,41 +20,55 @@ HERE = Path(__file__).parent
 HELLO = str(HERE / "notebooks" / "hello.py")
 BOOM = str(HERE / "notebooks" / "boom.py")
 
-pytestmark = pytest.mark.slow
 
 
-def fixture_plan(*args, **kwargs):
-    return [
-        ReportSpec(HELLO, {"lang": "fr", "name": "Tunis & <Sfax>"}, "fr/hello.html", "Bonjour <Tunis>"),
-        ReportSpec(BOOM, {"lang": "en"}, "en/boom.html", "Boom"),
-    ]
+def write_plan(folder: Path, *reports: str, languages=("fr", "en")) -> Path:
+    """A user's plan file (YAML), written for the test."""
+    path = folder / "plan.yaml"
+    path.write_text("languages: [" + ", ".join(languages) + "]\nreports:\n" + "".join(reports), encoding="utf-8")
+    return path
 
 
 def test_default_plan_is_24_reports_with_agreed_names():
-    specs = pack.plan()
+    specs = pack.plan_reports()
     assert len(specs) == 24
     names = [s.output for s in specs]
     assert "fr/country_brief-TUN.html" in names and "en/country_brief-CHE.html" in names
     assert names[3:12] == [f"fr/country_brief-{c}.html" for c in
                            ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")]
     assert {s.parameters["lang"] for s in specs} == {"fr", "en"}
+    only = pack.plan_reports(langs=("ar",), countries=("MAR",), datasets={"glotip": HELLO})
+    assert [s.output for s in only] == ["ar/global_overview.html", "ar/mediterranean_brief.html", "ar/flows.html",
+                                        "ar/country_brief-MAR.html"]
+    assert all(s.parameters["glotip"] == HELLO for s in only)  # datasets reach notebooks that take them
+
+
+def test_a_plan_with_a_bad_parameter_is_refused_before_anything_runs(tmp_path):
+    plan = write_plan(tmp_path, f"  - notebook: {HELLO}\n    parameters: {{cuont: 3}}\n")
+    status = cli.main(["pack", "--plan", str(plan), "--out", str(tmp_path / "out")])
+    assert status == 1 and not (tmp_path / "out").exists()
+    bad = write_plan(tmp_path, "  - notebok: hello\n")
+    with pytest.raises(Exception, match=r"reports\[1\]: each report needs a 'notebook'"):
+        pack.plan_reports(bad)
 
 
 @pytest.fixture(scope="module")
 def failing_pack(tmp_path_factory):
-    """`traffickstats pack` on a plan with one good and one failing report (run once)."""
+    """`traffickstats pack --plan` on a user's plan: one good and one failing notebook (run 3 times)."""
     out = tmp_path_factory.mktemp("pack")
+    plan = write_plan(out.parent, f"  - notebook: {HELLO}\n    parameters: {{name: 'Tunis & <Sfax>'}}\n",
+                      f"  - notebook: {BOOM}\n")
     mp = pytest.MonkeyPatch()
-    mp.setattr(pack, "plan", fixture_plan)  # the plan is computed in the parent process
     mp.setenv("TRAFFICKSTATS_NO_PROGRESS", "1")
+    argv = ["pack", "--plan", str(plan), "--out", str(out), "--formats", "html,png", "--jobs", "2"]
     try:
-        status = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2"])
+        status = cli.main(argv)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         mtime = (out / "fr" / "hello.html").stat().st_mtime_ns
-        status2 = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2"])
+        status2 = cli.main(argv)
         manifest2 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         mtime2 = (out / "fr" / "hello.html").stat().st_mtime_ns
-        status3 = cli.main(["pack", "--out", str(out), "--formats", "html,png", "--jobs", "2", "--force"])
+        status3 = cli.main(argv + ["--force"])
         manifest3 = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     finally:
         mp.undo()
@@ -66,6 +80,7 @@ def _by_output(manifest):
     return {r["output"]: r for r in manifest["reports"]}
 
 
+@pytest.mark.slow
 def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
     assert failing_pack["status"][0] == 1
     reports = _by_output(failing_pack["manifests"][0])
@@ -78,6 +93,7 @@ def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
     assert not (failing_pack["out"] / "en" / "boom.html").exists()
 
 
+@pytest.mark.slow
 def test_manifest_fields(failing_pack):
     from traffickstats import __version__
 
@@ -104,6 +120,7 @@ def test_manifest_fields(failing_pack):
         assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
 
 
+@pytest.mark.slow
 def test_index_links_and_escaping(failing_pack):
     html = (failing_pack["out"] / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Conference pack" in html and "Dossier de la conférence" in html
@@ -116,6 +133,7 @@ def test_index_links_and_escaping(failing_pack):
     assert re.search(r"<script[^>]*src=", html) is None
 
 
+@pytest.mark.slow
 def test_rerun_skips_up_to_date_and_force_rerenders(failing_pack):
     s1, s2, s3 = failing_pack["status"]
     m1, m2, m3 = (_by_output(m) for m in failing_pack["manifests"])
@@ -128,6 +146,7 @@ def test_rerun_skips_up_to_date_and_force_rerenders(failing_pack):
     assert m3["fr/hello.html"]["run_id"] != m1["fr/hello.html"]["run_id"]
 
 
+@pytest.mark.slow
 def test_changed_parameters_make_a_report_stale(tmp_path):
     spec = ReportSpec(HELLO, {"lang": "fr", "chart": False}, "fr/hello.html", "x")
     first = render_pack(tmp_path, reports=[spec], formats="html", jobs=1, progress=False)
@@ -142,6 +161,7 @@ def test_changed_parameters_make_a_report_stale(tmp_path):
     assert not pack._up_to_date(entry, entry["key"], tmp_path)
 
 
+@pytest.mark.slow
 def test_self_contained_pack_writes_single_files(tmp_path):
     res = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "fr"}, "fr/hello.html", "x")],
                       formats="html", jobs=1, self_contained=True, progress=False)
@@ -151,3 +171,33 @@ def test_self_contained_pack_writes_single_files(tmp_path):
     assert "Plotly.newPlot" in html and not (tmp_path / "assets").exists()
     assert 'lang="fr"' in html and 'dir="ltr"' in html
     assert (tmp_path / "fr" / "hello.html").stat().st_size <= 6 * 1024 * 1024
+
+
+@pytest.mark.slow
+def test_a_users_notebook_joins_the_plan_from_the_command_line(tmp_path):
+    plan = write_plan(tmp_path, f"  - notebook: {HELLO}\n    parameters: {{name: plan}}\n", languages=("fr",))
+    out = tmp_path / "out"
+    status = cli.main(["pack", "--plan", str(plan), "--notebook", str(Path(HELLO).with_name("fault_slow.py")),
+                       "-p", "name", "ajout", "-p", "seconds=0", "--out", str(out), "--formats", "html", "--jobs", "1"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert status == 0, manifest
+    by = _by_output(manifest)
+    assert set(by) == {"fr/hello.html", "fr/fault_slow.html"}
+    assert by["fr/fault_slow.html"]["parameters"] == {"name": "ajout", "seconds": 0, "lang": "fr"}
+    assert "Fixture ajout" in (out / "fr" / "fault_slow.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_render_pack_from_a_script_without_the_main_guard_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "make_pack.py"
+    script.write_text(
+        "from traffickstats.reports.pack import ReportSpec, render_pack\n"
+        f"render_pack({str(tmp_path / 'out')!r}, reports=[ReportSpec({HELLO!r}, {{'lang': 'fr'}}, 'fr/a.html'),"
+        f" ReportSpec({HELLO!r}, {{'lang': 'en'}}, 'en/a.html')], formats='html', jobs=2, progress=False)\n",
+        encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert 'if __name__ == "__main__":' in proc.stderr and "make_pack.py" in proc.stderr

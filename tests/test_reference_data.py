@@ -27,6 +27,9 @@ from traffickstats.reference.bundled import (
     sources,
 )
 from traffickstats.reference.facts import parse_facts, values_in_row
+from traffickstats.reference.repeats import repeat_problems, same_figure_groups, show_once
+from traffickstats.reference.wording import month_mentions, qualifiers_of, subgroup_marks, subset_words
+from traffickstats import periods
 from traffickstats.schema import STORED_COLUMNS
 
 PARTICIPANTS = ["TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE"]
@@ -165,6 +168,210 @@ def test_unverified_rows_of_my_sections_are_not_bundled(obs):
     for fid in ("ILO12-29", "ILO12-30", "ILO14-10", "ILO14-11", "ILO14-12", "ILO14-13",
                 "GEMS17-19", "GEMS22-23"):
         assert fid not in set(obs["fact_id"]), fid
+
+
+# --- what the source says around each number ------------------------------------------------
+
+
+def _q(v):
+    return v if isinstance(v, str) and v else None
+
+
+def qualifier_problems(obs: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
+    """Each row's qualifier against the words facts.md writes just around its number: "at
+    least 22,000" must be at_least, "some 43,000" / "1100 victimes environ" / "~34%" approximately,
+    "more than 73 percent" more_than; a number written with no such word must have none."""
+    problems = []
+    for _, row in obs.iterrows():
+        if pd.isna(row["value"]):
+            continue
+        said = qualifiers_of(facts.loc[row["fact_id"]], row["value"])
+        have = _q(row["qualifier"])
+        where = f"{row['fact_id']} ({row['indicator']}, value {row['value']:g})"
+        if said is None:
+            if have:
+                problems.append(f"{where}: qualifier {have!r}, but facts.md does not write the number in digits")
+        elif have not in said:
+            words = ", ".join(sorted(q or "no qualifier" for q in said))
+            problems.append(f"{where}: qualifier {have or 'none'!r}, but facts.md writes it with {words}")
+    return problems
+
+
+def _month_of(bound: str, year, month: int, day) -> bool:
+    return (len(bound) >= 7 and int(bound[5:7]) == month and (year is None or int(bound[:4]) == year)
+            and (day is None or (len(bound) == 10 and int(bound[8:10]) == day)))
+
+
+def period_problems(obs: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
+    """Periods as precise as facts.md: a month it names ("January to July 2017", "Nov 2017",
+    "1 July 2023") is in the period of every row it covers; no row has a month or day facts.md
+    does not name; a part of one year is ``part_year``, and ``part_year`` is part of one year."""
+    problems = []
+    for fid, rows in obs.groupby("fact_id"):
+        fact = facts.loc[fid]
+        said = month_mentions(" ".join(fact[c] for c in ("figure", "unit", "period", "breakdown", "quote")))
+        for _, r in rows.iterrows():
+            where = f"{fid} ({r['indicator']}, value {r['value']:g}, {r['period_start']}..{r['period_end']})"
+            bounds = (r["period_start"], r["period_end"])
+            for year, month, day in said:
+                if year is not None and not r["year_start"] <= year <= r["year_end"]:
+                    continue
+                if not any(_month_of(b, year, month, day) for b in bounds):
+                    when = "-".join(str(x) for x in (year, month, day) if x is not None)
+                    problems.append(f"{where}: facts.md gives the month ({when}); the period must say it")
+            for b in bounds:
+                if len(b) > 4 and not any(_month_of(b, y, m, d if len(b) == 10 else None) for y, m, d in said):
+                    problems.append(f"{where}: {b} is more precise than anything facts.md says")
+                if len(b) == 10 and not any(d is not None and _month_of(b, y, m, d) for y, m, d in said):
+                    problems.append(f"{where}: {b} names a day facts.md does not give")
+            one_year = r["year_start"] == r["year_end"]
+            whole = periods.is_whole_years(*bounds)
+            if one_year and not whole and r["period_kind"] not in ("part_year", "point_in_time"):
+                problems.append(f"{where}: part of one year must be period_kind part_year, not {r['period_kind']}")
+            if r["period_kind"] == "part_year" and (whole or not one_year):
+                problems.append(f"{where}: part_year must cover part of one calendar year")
+    return problems
+
+
+def base_problems(obs: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
+    """Every share says what 100 % is, with its period; a share facts.md gives of a subgroup
+    ("64% of them", "97% of sex trafficking victims", "of which 96%", "victims with known form")
+    has a base naming that subgroup, never the whole population's base."""
+    problems = []
+    shares = obs[obs["measure"] == "share"]
+    for fid, rows in shares.groupby("fact_id"):
+        fact = facts.loc[fid]
+        marks = {i: (subgroup_marks(fact, r["value"]) if pd.notna(r["value"]) else set())
+                 for i, r in rows.iterrows()}
+        whole = rows.loc[[i for i, m in marks.items() if not m], "base"].dropna().mode()
+        for i, r in rows.iterrows():
+            base = r["base"]
+            where = f"{fid} ({r['indicator']}, {r['value']:g} %)"
+            if not isinstance(base, str) or not base.strip():
+                problems.append(f"{where}: a share without a base (what 100 % is)")
+                continue
+            if str(r["year_start"]) not in base:
+                problems.append(f"{where}: base {base!r} does not name the period ({r['year_start']})")
+            for need in marks[i]:
+                if need is None and len(whole) and base == whole.iloc[0]:
+                    problems.append(f"{where}: facts.md gives a share of a subgroup ('of them', 'of which'); "
+                                    f"base {base!r} is the whole population's")
+                elif need is not None and need not in base.lower():
+                    problems.append(f"{where}: facts.md gives a share of {need!r}; base {base!r} does not say so")
+    return problems
+
+
+def subset_problems(obs: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
+    """A count whose facts.md row is of a subset (potential victims, one event, agency or
+    organisation, victims with a reported profile) is never ``trafficking_victims_detected``."""
+    counts = obs[(obs["indicator"] == "trafficking_victims_detected") & (obs["measure"] == "detected_count")]
+    problems = []
+    for _, r in counts.iterrows():
+        words = subset_words(facts.loc[r["fact_id"]])
+        if words:
+            problems.append(f"{r['fact_id']} (value {r['value']:g}): facts.md says {', '.join(words)}: "
+                            "a subset, give it its own indicator")
+    return problems
+
+
+def test_qualifiers_follow_the_quotes(obs, facts):
+    problems = qualifier_problems(obs, facts)
+    assert not problems, "\n".join(problems)
+    q = obs.set_index(["fact_id", "value"])["qualifier"]
+    assert q[("GLOTIP09-01", 22_000)] == "at_least"          # "at least 22,000"
+    assert q[("GLOTIP12-01", 43_000)] == "approximately"     # "some 43,000"
+    assert q[("ILO12-02", 3)] == "approximately"             # "around three out of every 1,000"
+    assert q[("TUN-09", 1_100)] == "approximately"           # "1100 victimes environ"
+    assert q[("ILO24-05", 73)] == "more_than"                # "more than 73 percent"
+    assert q[("GLOTIP20-04", 50)] == "less_than"             # "less than 50 per cent"
+    assert pd.isna(q[("ILO14-03", 99e9)])                    # "almost two thirds ... US$ 99 billion"
+    assert pd.isna(q[("TUN-01", 1_100)])                     # the same 1,100 as a count of cases, exact
+
+
+def test_periods_are_as_precise_as_the_source(obs, facts):
+    problems = period_problems(obs, facts)
+    assert not problems, "\n".join(problems)
+    egy = obs[(obs["fact_id"] == "GLOTIP-EGY-01") & (obs["value"] == 23)].iloc[0]
+    assert (egy["period_start"], egy["period_end"], egy["period_kind"]) == ("2017-01", "2017-07", "part_year")
+    assert periods.label(egy["period_start"], egy["period_end"], "fr") == "janv.–juil. 2017"
+    mar = obs[obs["fact_id"] == "POP-MAR-1"].iloc[0]
+    assert (mar["period_start"], mar["period_kind"]) == ("2023-07-01", "point_in_time")
+
+
+def test_every_share_has_its_base(obs, facts):
+    problems = base_problems(obs, facts)
+    assert not problems, "\n".join(problems)
+    civ = obs[(obs["fact_id"] == "TUN-10") & (obs["citizenship"] == "CIV")].iloc[0]
+    assert civ["base"] == "foreign victims detected by the INLTP in Tunisia, 2021"
+
+
+def test_subsets_are_their_own_indicators(obs, facts):
+    problems = subset_problems(obs, facts)
+    assert not problems, "\n".join(problems)
+    from traffickstats.reference import SUBSET_INDICATORS
+
+    assert _one(obs, fact_id="MAR-07") == 34
+    assert obs.loc[obs["fact_id"] == "MAR-07", "indicator"].tolist() == ["potential_victims_al_haouz_earthquake"]
+    bundled_subsets = set(obs["indicator"]) & set(SUBSET_INDICATORS)
+    assert bundled_subsets == set(SUBSET_INDICATORS)   # each listed subset is in the data, none stale
+    # no fact gives both a subset count and a count of all detected victims: a headline picks
+    # from trafficking_victims_detected and meets no subset there
+    subset_facts = set(obs.loc[obs["indicator"].isin(SUBSET_INDICATORS), "fact_id"])
+    detected = obs[(obs["indicator"] == "trafficking_victims_detected") & (obs["measure"] == "detected_count")]
+    assert not subset_facts & set(detected["fact_id"])
+
+
+def test_same_figure_under_two_labels_is_marked_and_shown_once(obs):
+    assert repeat_problems(obs) == []
+    groups = same_figure_groups(obs)
+    marked = obs[groups.notna()]
+    pairs = {tuple(sorted(g["indicator"])) + (g["value"].iloc[0],) for _g, g in marked.groupby(groups[groups.notna()])}
+    assert ("trafficking_cases", "trafficking_victims_detected", 1313.0) in pairs
+    assert ("trafficking_cases", "trafficking_victims_detected", 1100.0) in pairs
+    once = show_once(obs)
+    assert len(once) == len(obs) - len(pairs)
+    tun = once[(once["geo"] == "TUN") & (once["year_start"] == 2019) & (once["value"] == 1313)]
+    assert len(tun) == 1 and len(tun["also_published_as"].iloc[0]) == 1
+
+
+def test_wording_checks_catch_a_row_that_drops_or_invents_what_the_source_says(obs, facts):
+    """The checks above must fail on wrong rows: each mutation is caught with its fact id."""
+    bad = obs.copy()
+    bad.loc[bad["fact_id"] == "GLOTIP09-01", "qualifier"] = None                  # drops "at least"
+    bad.loc[(bad["fact_id"] == "ILO12-01"), "qualifier"] = "approximately"         # invents "about"
+    egy = (bad["fact_id"] == "GLOTIP-EGY-01") & (bad["value"] == 23)
+    bad.loc[egy, ["period_start", "period_end", "period_kind"]] = ["2017", "2017", "annual"]  # the whole year
+    bad.loc[bad["fact_id"] == "MAR-07", "period_start"] = "2023-09"                # a month facts.md does not give
+    civ = (bad["fact_id"] == "TUN-10") & (bad["citizenship"] == "CIV")
+    bad.loc[civ, "base"] = "victims detected by the INLTP in Tunisia, 2021 (2021 national report)"  # the whole
+    bad.loc[(bad["fact_id"] == "EU-10") & (bad["measure"] == "share"), "base"] = "registered victims in the EU-27, 2023"
+    bad.loc[(bad["fact_id"] == "GLOTIP24-05"), "base"] = None
+    bad.loc[bad["fact_id"] == "MAR-07", "indicator"] = "trafficking_victims_detected"
+    bad.loc[(bad["fact_id"] == "TUN-05"), "note"] = "no marker"
+    q = "\n".join(qualifier_problems(bad, facts))
+    assert "GLOTIP09-01" in q and "'none'" in q and "at_least" in q
+    assert "ILO12-01" in q and "'approximately'" in q
+    p = "\n".join(period_problems(bad, facts))
+    assert "GLOTIP-EGY-01" in p and "MAR-07" in p and "2023-09" in p
+    b = "\n".join(base_problems(bad, facts))
+    assert "TUN-10" in b and "EU-10" in b and "known form" in b and "GLOTIP24-05" in b
+    assert "MAR-07" in "\n".join(subset_problems(bad, facts))
+    assert any("TUN-01" in x or "TUN-05" in x for x in repeat_problems(bad))
+
+
+def test_wording_reader():
+    assert month_mentions("from January to July 2017") == [(2017, 1, None), (2017, 7, None)]
+    assert month_mentions("23 (Jan–Jul 2017)") == [(2017, 1, None), (2017, 7, None)]
+    assert month_mentions("37,712,505 (1 July 2023)") == [(2023, 7, 1)]
+    assert month_mentions("persons, 1 July") == [(None, 7, 1)]
+    assert month_mentions("as it may be in 2017") == []          # the verb is no month
+    row = {"figure": "~34%", "breakdown": "", "quote": "no more than 5 cases; over US $64 billion; "
+           "1100 victimes environ", "unit": ""}
+    assert qualifiers_of(row, 34) == {"approximately"}          # from the figure: not in the quote
+    assert qualifiers_of(row, 5) == {"at_most"}                 # "no more than", not "more than"
+    assert qualifiers_of(row, 64) == {"more_than"}
+    assert qualifiers_of(row, 1100) == {"approximately"}
+    assert qualifiers_of(row, 7) is None
 
 
 # --- arithmetic that the published figures must satisfy ---------------------------------------

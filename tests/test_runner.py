@@ -65,7 +65,7 @@ def test_non_literal_values_are_refused(tmp_path, value):
 def test_declared_types_accept_int_for_float_and_lists_of_literals(tmp_path):
     from traffickstats.reports.runner import prepare
 
-    _, ipynb, _ = prepare(HELLO, {"ratio": 1, "items": ["x", 2, None]}, tmp_path)
+    _, ipynb, _, _ = prepare(HELLO, {"ratio": 1, "items": ["x", 2, None]}, tmp_path)
     declared = parameters.declared_parameters(ipynb)
     assert {n: d.type for n, d in declared.items()} == {
         "lang": "str", "name": "str", "count": "int", "ratio": "float", "items": "list",
@@ -76,7 +76,7 @@ def test_code_in_a_string_is_injected_as_a_string_only(tmp_path):
     from traffickstats.reports.runner import prepare
 
     evil = 'x"\nimport os; os.system("echo pwned")\n__import__(\'os\')'
-    _, ipynb, _ = prepare(HELLO, {"name": evil}, tmp_path)
+    _, ipynb, _, _ = prepare(HELLO, {"name": evil}, tmp_path)
     source = parameters.verify_injection(ipynb, {"name": evil}, "python3", "hello.py")
     import ast
 
@@ -89,7 +89,7 @@ def test_injection_check_rejects_what_papermill_would_write_as_code(tmp_path):
     # papermill writes a non-finite float as float('nan'): a call, not a literal
     from traffickstats.reports.runner import prepare
 
-    _, ipynb, _ = prepare(HELLO, {}, tmp_path)
+    _, ipynb, _, _ = prepare(HELLO, {}, tmp_path)
     with pytest.raises(ParameterError, match="injected as code"):
         parameters.verify_injection(ipynb, {"ratio": float("inf")}, "python3", "hello.py")
 
@@ -103,6 +103,72 @@ def test_cli_values_are_yaml_scalars():
         parameters.parse_cli(["novalue"])
 
 
+def test_papermill_styles_of_giving_parameters(tmp_path):
+    """-p KEY VALUE and -p KEY=VALUE, -r raw strings, -f a YAML file, -y a YAML string; later wins."""
+    f = tmp_path / "params.yaml"
+    f.write_text("name: fichier\ncount: 1\nratio: 0.25\n", encoding="utf-8")
+    got = parameters.collect(p=[["count", "3"], ["items=[x, 2]"]], r=[["name", "007"]], f=[str(f)],
+                             y=["{ratio: 0.75, chart: false}"])
+    assert got == {"name": "007", "count": 3, "ratio": 0.75, "items": ["x", 2], "chart": False}
+    with pytest.raises(ParameterError, match="KEY VALUE or KEY=VALUE"):
+        parameters.collect(p=[["count", "3", "extra"]])
+    aliases = tmp_path / "bomb.yaml"
+    aliases.write_text("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="aliases"):
+        parameters.collect(f=[str(aliases)])
+
+
+def _declared(name: str):
+    from traffickstats.reports.runner import checked_parameters
+
+    return checked_parameters(name, {})[1]
+
+
+@pytest.mark.parametrize("given", ["Maroc", "Morocco", "المغرب", "MAR", "mar", "MA"])
+def test_country_parameter_takes_any_name_the_geo_module_knows(given):
+    from traffickstats.reports.runner import checked_parameters
+
+    resolved, _ = checked_parameters("country_brief", {"country": given})
+    assert resolved["country"] == "MAR"
+
+
+def test_misspelt_country_and_language_are_refused_with_suggestions():
+    from traffickstats.reports.runner import checked_parameters
+
+    with pytest.raises(ParameterError, match=r"'Marocco' is not a country .*did you mean .*\(MAR\)"):
+        checked_parameters("country_brief", {"country": "Marocco"})
+    with pytest.raises(ParameterError, match=r"'de' is not a report language; choose from fr, en, ar"):
+        checked_parameters("country_brief", {"lang": "de"})
+    with pytest.raises(ParameterError, match=r"'europe' is not one of mediterranean"):
+        checked_parameters("flows", {"region": "europe"})
+    with pytest.raises(ParameterError, match="no such file"):
+        checked_parameters("flows", {"glotip": "/nonexistent/data_glotip.xlsx"})
+    declared = _declared("country_brief")
+    assert (declared["country"].kind, declared["lang"].kind, declared["glotip"].kind) == ("country", "lang", "path")
+
+
+def test_cli_refusal_starts_nothing_and_leaves_no_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(["report", "country_brief", "-p", "country", "Marocco"])
+    err = capsys.readouterr().err
+    assert status == 1 and err.startswith("traffickstats: error:") and len(err.strip().splitlines()) == 1
+    assert "did you mean" in err and "(MAR)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_output_name_carries_the_parameters(tmp_path, monkeypatch):
+    from traffickstats.reports.commands import default_output
+    from traffickstats.reports.runner import checked_parameters, resolve_notebook
+
+    monkeypatch.chdir(tmp_path)
+    resolved, declared = checked_parameters("country_brief", {"country": "Maroc", "glotip": __file__})
+    assert default_output(resolve_notebook("country_brief"), resolved, declared) == tmp_path / "country_brief-MAR.fr.html"
+    resolved, declared = checked_parameters("country_brief", {"country": "Égypte", "lang": "ar"})
+    assert default_output(resolve_notebook("country_brief"), resolved, declared).name == "country_brief-EGY.ar.html"
+    resolved, declared = checked_parameters("global_overview", {})
+    assert default_output(resolve_notebook("global_overview"), resolved, declared).name == "global_overview.fr.html"
+
+
 def test_real_notebooks_declare_the_common_parameters():
     """papermill's line parser misses some lines; the declared set must still be complete."""
     import tempfile
@@ -113,7 +179,7 @@ def test_real_notebooks_declare_the_common_parameters():
     extra = {"country_brief": {"country": "str"}, "flows": {"country": "str", "region": "str"}}
     for name in ("global_overview", "mediterranean_brief", "country_brief", "flows"):
         with tempfile.TemporaryDirectory() as work:
-            _, ipynb, _ = prepare(name, {}, Path(work))
+            _, ipynb, _, _ = prepare(name, {}, Path(work))
             declared = {n: d.type for n, d in parameters.declared_parameters(ipynb).items()}
         assert declared == {**expected, **extra.get(name, {})}, name
 
@@ -124,7 +190,8 @@ def test_real_notebooks_declare_the_common_parameters():
 def arabic_report(tmp_path_factory):
     """Rendered through the CLI: `traffickstats report hello.py -p ... --out ...`."""
     out = tmp_path_factory.mktemp("ar") / "hello-ar.html"
-    status = cli.main(["report", str(HELLO), "-p", "lang=ar", "-p", "name=Tunis <b>&", "--out", str(out)])
+    status = cli.main(["report", str(HELLO), "-p", "lang=ar", "-p", "name=Tunis <b>&", "--out", str(out),
+                       "--shared-assets"])
     assert status == 0
     return out
 
@@ -199,3 +266,14 @@ def test_cli_report_refuses_bad_parameters(tmp_path, capsys):
     assert status == 1
     assert "'count' expects int" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_render_engine_imports_no_briefing_content():
+    import subprocess
+    import sys
+
+    code = ("import sys, traffickstats.reports.pack, traffickstats.reports.commands; "
+            "print(sorted(m for m in sys.modules if m.startswith('traffickstats.briefing')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+

@@ -7,8 +7,8 @@ Verbs (names and JSON/CSV fields are stable: users script against them):
   traffickstats data fetch     download an official release into the user cache
   traffickstats sources        the citations behind the bundled data
   traffickstats explain        where a figure ("21 millions") comes from and what it measures
-  traffickstats report         render one briefing notebook to HTML
-  traffickstats pack           render the whole conference pack
+  traffickstats report         render one briefing notebook to HTML or PDF
+  traffickstats pack           render the whole conference pack (or any plan)
 
 Each verb's work lives in the module named for its idea; this file only parses arguments
 and turns a TraffickstatsError into one line on stderr and a non-zero exit status.
@@ -52,6 +52,29 @@ def _schema_epilog() -> str:
     for name, title, desc in field_docs():
         lines.append(f"  {name:13} {title}: {desc}")
     return "\n".join(lines)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _parameter_options(parser: argparse.ArgumentParser) -> None:
+    """papermill's parameter options: -p KEY VALUE (or KEY=VALUE), -r, -f, -y."""
+    parser.add_argument("-p", "--parameter", action="append", nargs="+", default=[], metavar="KEY VALUE",
+                        help="notebook parameter: -p country MAR or -p country=MAR (repeatable); "
+                             "values read as YAML scalars")
+    parser.add_argument("-r", "--raw", action="append", nargs=2, default=[], metavar=("KEY", "VALUE"),
+                        help="notebook parameter taken as a raw string (repeatable)")
+    parser.add_argument("-f", "--parameters-file", action="append", default=[], metavar="FILE",
+                        help="YAML file of parameters")
+    parser.add_argument("-y", "--parameters-yaml", action="append", default=[], metavar="YAML",
+                        help="parameters as a YAML string, e.g. '{country: MAR, lang: en}'")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,23 +132,39 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=_handler("traffickstats.reference.commands:explain"))
 
     # -- reports ---------------------------------------------------------------------
-    rep = sub.add_parser("report", help="render one briefing notebook to HTML")
-    rep.add_argument("notebook", help="notebook name (e.g. country_brief) or path")
-    rep.add_argument("-p", "--parameter", action="append", default=[], metavar="KEY=VALUE",
-                     help="notebook parameter (repeatable)")
-    rep.add_argument("--out", help="output HTML file")
-    rep.add_argument("--self-contained", action="store_true", help="inline plotly.js and map data")
+    rep = sub.add_parser(
+        "report", help="render one briefing notebook to HTML (or PDF)",
+        description="Render one notebook. Parameters the papermill way: -p KEY VALUE (or "
+        "-p KEY=VALUE), -r KEY VALUE (a raw string), -f params.yaml, -y 'YAML'; each is checked "
+        "against the notebook's parameters cell before anything runs.")
+    rep.add_argument("notebook", help="notebook name (e.g. country_brief) or path (.py / .ipynb)")
+    _parameter_options(rep)
+    rep.add_argument("--out", help="output file (.html or .pdf); default: <notebook>-<values>.<lang>.html "
+                                   "in the current folder")
+    assets_opt = rep.add_mutually_exclusive_group()
+    assets_opt.add_argument("--shared-assets", action="store_true",
+                            help="load plotly.js and map data from an assets/ folder beside the page "
+                                 "(the pack's layout) instead of inlining them")
+    assets_opt.add_argument("--self-contained", action="store_true",
+                            help="inline plotly.js and map data (the default; kept for scripts)")
     rep.set_defaults(func=_handler("traffickstats.reports.commands:report"))
 
-    pack = sub.add_parser("pack", help="render the conference pack")
+    pack = sub.add_parser(
+        "pack", help="render the conference pack (or any plan)",
+        description="Render every report of a plan (default: the shipped conference plan) into "
+        "one folder with an index and a manifest.")
     pack.add_argument("--out", default="reports")
-    pack.add_argument("--lang", default="fr,en")
-    pack.add_argument("--countries", default="all", help="all or ISO3,ISO3,...")
+    pack.add_argument("--plan", help="a plan file (YAML: languages, reports); default: the conference plan")
+    pack.add_argument("--notebook", help="add one report to the plan (a notebook name or path); "
+                                         "its parameters with -p/-r/-f/-y")
+    _parameter_options(pack)
+    pack.add_argument("--lang", default=None, help="languages, e.g. fr,en,ar (default: the plan's)")
+    pack.add_argument("--countries", default="all", help="all or ISO3,ISO3,... (the plan's country lists)")
     pack.add_argument("--glotip")
     pack.add_argument("--ctdc")
     pack.add_argument("--gsi")
     pack.add_argument("--formats", default="html,png,pdf", help="html,png,svg,pdf")
-    pack.add_argument("--jobs", type=int, default=None)
+    pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores)")
     pack.add_argument("--self-contained", action="store_true")
     pack.add_argument("--force", action="store_true", help="re-render even up-to-date reports")
     pack.set_defaults(func=_handler("traffickstats.reports.commands:pack"))

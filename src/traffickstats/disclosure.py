@@ -58,6 +58,7 @@ import pandas as pd
 from .errors import ParameterError
 from .formatting import format_censored, format_range, format_value, qualified
 from .i18n import _
+from .schema import COUNT_MEASURES
 
 __all__ = ["DEFAULT_THRESHOLD", "PROTECTED_MEASURES", "THRESHOLD_ENV", "display_value", "is_protected",
            "protect", "resolve_threshold"]
@@ -66,7 +67,7 @@ DEFAULT_THRESHOLD = 5
 THRESHOLD_ENV = "TRAFFICKSTATS_DISCLOSURE_THRESHOLD"
 
 #: Counts of persons or cases: small values can identify someone.
-PROTECTED_MEASURES = ("detected_count", "registered_count", "case_count", "justice_count")
+PROTECTED_MEASURES = COUNT_MEASURES
 #: Figures computed from a count; hidden when the count is.
 DERIVED_MEASURES = ("share", "rate", "change")
 

@@ -24,9 +24,10 @@ from functools import lru_cache
 from babel import Locale
 from babel import numbers as bn
 
+from .i18n import LANGS
+
 #: Our language codes -> babel locale identifiers (see module docstring for ``ar``).
-BABEL_LOCALES: dict[str, str] = {"fr": "fr", "en": "en", "ar": "ar"}
-LANGS = tuple(BABEL_LOCALES)
+BABEL_LOCALES: dict[str, str] = {"fr": "fr", "en": "en", "ar": "ar"}  # one per i18n.LANGS
 
 #: Below this magnitude ``format_compact`` writes the full number ("600 000", not "600 mille").
 COMPACT_FROM = 1_000_000

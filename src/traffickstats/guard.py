@@ -39,7 +39,7 @@ import pandas as pd
 
 from .errors import IncomparableError, ParameterError
 from . import periods
-from .schema import COLUMNS, MEASURES, period_text, with_years
+from .schema import COLUMNS, COUNT_MEASURES, MEASURES, period_text, with_years
 
 __all__ = [
     "require_comparable", "total", "difference", "ratio", "rank", "side_by_side", "Derived",
@@ -52,8 +52,6 @@ COMPONENTS: dict[str, tuple[str, ...]] = {"modern_slavery": ("forced_labour", "f
 NESTED_FORMS: dict[str, set[str]] = {
     "private_economy": {"sexual_exploitation", "forced_labour", "domestic_servitude"},
 }
-#: Flows counted over a period: the only measures whose annual values add up over years.
-COUNT_MEASURES = {"detected_count", "registered_count", "case_count", "justice_count"}
 #: Breakdown dimensions: adding is allowed along exactly one of them (or over periods).
 BREAKDOWNS = ("geo", "sex", "age", "form", "citizenship")
 

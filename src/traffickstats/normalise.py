@@ -18,7 +18,7 @@ import pandas as pd
 from . import guard
 from .errors import IncomparableError, ParameterError
 from .numbers import ParsedNumber, parse_number, scale_of
-from .schema import COLUMNS
+from .schema import COLUMNS, COUNT_MEASURES
 
 __all__ = [
     "rescale", "convert_rate_unit", "shares", "rates", "RatesResult", "MissingDenominatorWarning",
@@ -29,7 +29,7 @@ __all__ = [
 RATE_UNITS: dict[str, int] = {"per_1000": 1_000, "per_100000": 100_000, "per_million": 1_000_000}
 _PER_UNIT = {v: k for k, v in RATE_UNITS.items()}
 #: Measures that can be the numerator of a rate (quantities of people or cases).
-_NUMERATORS = {"estimate_stock", "detected_count", "registered_count", "case_count", "justice_count"}
+_NUMERATORS = {"estimate_stock", *COUNT_MEASURES}
 
 
 class MissingDenominatorWarning(UserWarning):

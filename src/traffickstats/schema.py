@@ -7,7 +7,6 @@ and the README print them. Vocabularies are listed once here and checked by the 
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -29,6 +28,21 @@ MEASURES: dict[str, str] = {
     "share": "a percentage of a total; see `basis` and `note` for the base",
     "change": "a change between two periods (absolute or percent); see `basis`",
     "coverage": "a count describing the data collection itself (countries, surveys)",
+}
+
+#: Measures that count persons or cases in a period: they add up over disjoint parts and
+#: periods, and they count identifiable people (disclosure control protects them).
+COUNT_MEASURES = ("detected_count", "registered_count", "case_count", "justice_count")
+
+#: Citizenship values that are neither a country nor a region: who the victims are, in groups.
+CITIZENSHIP_GROUPS: dict[str, str] = {
+    "nationals": "citizens of the country that detected them (domestic)",
+    "foreign": "another country, not stated (cross-border)",
+    "eu_other": "another EU country, not stated (cross-border)",
+    "non_eu": "a non-EU country, not stated (cross-border)",
+    "other_region": "another region, not stated (cross-border)",
+    "stateless": "stateless persons (no citizenship: origin unknown)",
+    "unknown": "citizenship not recorded",
 }
 
 #: Period kinds: never add or compare values of different kinds.
@@ -110,8 +124,8 @@ class Observation(pa.DataFrameModel):
     citizenship: Series[str] = pa.Field(
         nullable=True,
         title="Citizenship / origin",
-        description="For breakdowns by citizenship or origin: ISO3, a region code, 'nationals', "
-        "'foreign', 'eu_other', 'non_eu'. Empty otherwise.",
+        description="For breakdowns by citizenship or origin: ISO3, a region code, or a group ("
+        + ", ".join(f"'{k}'" for k in CITIZENSHIP_GROUPS) + "). Empty otherwise.",
     )
     period_start: Series[str] = pa.Field(
         str_matches=PERIOD_RE, title="Period start",

@@ -14,9 +14,9 @@
 lang = "fr"
 
 # %%
-from traffickstats.reports import briefing
+from traffickstats.briefing import page
 
-briefing.title("Fixture: the kernel dies")
+page.title("Fixture: the kernel dies")
 
 # %%
 import os

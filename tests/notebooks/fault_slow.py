@@ -18,8 +18,8 @@ name = "slow"
 # %%
 import time
 
-from traffickstats.reports import briefing
+from traffickstats.briefing import page
 
-briefing.title(f"Fixture {name}")
+page.title(f"Fixture {name}")
 time.sleep(seconds)
-briefing.paragraph(f"slept {seconds} s")
+page.paragraph(f"slept {seconds} s")

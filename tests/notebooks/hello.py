@@ -21,10 +21,10 @@ fail = False
 # %%
 from IPython.display import display
 
-from traffickstats.reports import briefing
+from traffickstats.briefing import page
 
-briefing.title(f"Fixture {name}")
-briefing.paragraph(f"count={count!r} ratio={ratio!r} items={items!r} lang={lang}")
+page.title(f"Fixture {name}")
+page.paragraph(f"count={count!r} ratio={ratio!r} items={items!r} lang={lang}")
 print("a line on stdout")
 import sys
 print("a warning on stderr", file=sys.stderr)

@@ -21,9 +21,9 @@ from .. import csvsafe
 from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
-from .. import periods
 from ..schema import COLUMNS, period_text, with_years
 from . import layout
+from .labels import footnote_text, geo_label, period_label, series_label, source_citation, value_label
 from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
 
 #: Measures that are modelled, not counted: their charts say "estimation modélisée".
@@ -81,13 +81,9 @@ def comparable_or_raise(obs: pd.DataFrame, kind: str, columns=COMPARABLE_ON) -> 
 
 
 def guard_check(obs: pd.DataFrame, operation: str, kind: str) -> None:
-    """``traffickstats.guard.require_comparable`` when the guard is installed (its messages say
-    why and what to do instead); our own coarser rule otherwise."""
-    try:
-        from ..guard import require_comparable
-    except ImportError:
-        comparable_or_raise(obs, kind)
-        return
+    """``traffickstats.guard.require_comparable``: its messages say why and what to do instead."""
+    from ..guard import require_comparable
+
     require_comparable(obs, operation)
 
 
@@ -100,91 +96,6 @@ def unique_by(obs: pd.DataFrame, by, kind: str) -> None:
         raise TraffickstatsError(
             f"{kind}: several rows share the same {' + '.join(cols)} ({', '.join(keys[:6])}); "
             "filter sex / age / form / period / fact so that each mark is one figure")
-
-
-# --- labels -----------------------------------------------------------------------------
-
-_BABEL_REGIONS = {"WLD": "001", "EU27": "EU", "EU28": "EU"}
-
-
-def geo_label(geo: str, scheme: str, lang: str) -> str:
-    """Display name of a place: geo's country names; regions via geo when it provides names."""
-    from .. import geo as geo_mod
-
-    if scheme == "iso3":
-        try:
-            return geo_mod.country_name(geo, lang)
-        except TraffickstatsError:
-            return geo
-    try:
-        return geo_mod.region_name(scheme, geo, lang)
-    except (TraffickstatsError, LookupError):
-        pass
-    if geo in _BABEL_REGIONS:  # CLDR names the world and the EU in every language
-        from ..formatting import babel_locale
-
-        return babel_locale(lang).territories.get(_BABEL_REGIONS[geo], geo)
-    return geo
-
-
-def period_label(row, lang: str) -> str:
-    """The period as charts and tables write it: "2017", "2017-2019", « janv.–juil. 2017 »,
-    « à un moment donné (2021) »."""
-    span = periods.label(row["period_start"], row["period_end"], lang)
-    if row.get("period_kind") == "point_in_time":
-        return _("fmt.point_in_time", lang, span=span)
-    return span
-
-
-def value_label(row, lang: str) -> str:
-    """The figure as the chart writes it: the value; a small count as "moins de 5"; a cell
-    hidden to protect another as "masqué"; another published range as a range.
-
-    One rule for charts, tables and static exports: :func:`traffickstats.disclosure.display_value`.
-    """
-    from ..disclosure import display_value
-
-    return display_value(row, lang)
-
-
-def series_label(row, lang: str) -> str:
-    """Indicator label, plus the non-total breakdowns (sex, age, form) of a row."""
-    parts = [label("indicator", row["indicator"], lang)]
-    for col in ("form", "sex", "age"):
-        v = row.get(col)
-        if isinstance(v, str) and v and v != "total":
-            parts.append(label(col, v, lang))
-    if row.get("measure") in ("rate", "share", "change"):
-        parts.append(label("measure", row["measure"], lang))
-    return _("fmt.comma", lang).join(parts)
-
-
-# --- provenance -------------------------------------------------------------------------
-
-_PREFIX = re.compile(r"^\s*Sources?\s*:\s*")
-
-
-def footnote_text(obs: pd.DataFrame, lang: str, catalog=None) -> str:
-    """Citations of the observations via ``traffickstats.reference.footnote``.
-
-    The reference module cites in fr / en; Arabic charts use the English citations (titles
-    are not translated anyway) behind the Arabic word for "Source(s)".
-    """
-    from ..reference import footnote
-
-    if lang in ("fr", "en"):
-        return footnote(obs, lang, catalog=catalog)
-    text = footnote(obs, "en", catalog=catalog)
-    word = _("sources" if text.startswith("Sources") else "source", lang)
-    return _PREFIX.sub(f"{word}: ", text) if text else text
-
-
-def source_citation(source_id: str, lang: str, catalog=None) -> str:
-    """One source as the data table shows it, without the "Source :" prefix."""
-    from ..reference import citation
-
-    text = citation(source_id, lang if lang in ("fr", "en") else "en", catalog=catalog)
-    return _PREFIX.sub("", text)
 
 
 def is_estimate(obs: pd.DataFrame) -> bool:

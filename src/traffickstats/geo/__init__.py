@@ -4,6 +4,7 @@
 - :mod:`.regions`: region schemes read from ``traffickstats/regions/*.csv``
 - :mod:`.aggregate`: country rows summed into the regions of a scheme (totals conserved)
 - :mod:`.crosswalk`: region -> region tables where membership allows
+- :mod:`.labels`: ``place_name``, one display name for a country, region or citizenship group
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from ._text import name_key
 from .aggregate import ADDITIVE_MEASURES, Aggregation, aggregate
 from .crosswalk import crosswalk
+from .labels import place_name
 from .names import (
     REFUSED_CODES,
     UnknownGeographyWarning,
@@ -18,6 +20,7 @@ from .names import (
     country_name,
     country_names,
     country_table,
+    exact_iso3,
     iso2_to_iso3,
     iso3_from_m49,
     m49,
@@ -25,9 +28,12 @@ from .names import (
     to_iso3,
 )
 from .regions import (
+    RULE_UNVERIFIED,
+    by_rule,
     is_region_name,
     levels,
     members,
+    membership_basis,
     region_name,
     region_of,
     scheme_table,
@@ -39,9 +45,9 @@ from .regions import (
 PARTICIPANTS = ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")
 
 __all__ = [
-    "ADDITIVE_MEASURES", "Aggregation", "aggregate", "crosswalk", "is_region_name", "levels",
-    "members", "region_name", "region_of", "scheme_table", "schemes", "unodc_region_code",
-    "PARTICIPANTS", "REFUSED_CODES", "UnknownGeographyWarning", "aliases", "country_name",
-    "country_names", "country_table", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
+    "ADDITIVE_MEASURES", "Aggregation", "aggregate", "by_rule", "crosswalk", "is_region_name", "levels",
+    "members", "membership_basis", "region_name", "region_of", "RULE_UNVERIFIED", "scheme_table", "schemes",
+    "unodc_region_code", "PARTICIPANTS", "REFUSED_CODES", "place_name", "UnknownGeographyWarning", "aliases",
+    "country_name", "country_names", "country_table", "exact_iso3", "iso2_to_iso3", "iso3_from_m49", "m49", "name_key",
     "suggestions", "to_iso3",
 ]

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import LANGS
 from ..errors import ParameterError, UnknownGeographyError
 from ..paths import package_resource
 from ._text import name_key
 
-LANGS = ("fr", "en", "ar")
 
 #: Codes that mean "no country" in the datasets we read; refused with this reason, by rule.
 #: ("NA" is Namibia, never missing.)
@@ -149,8 +149,9 @@ def _missing(value: object) -> bool:
                              and bool(pd.isna(value)))
 
 
-def _lookup(value: object) -> tuple[str | None, str]:
-    """(iso3, "") when recognised, else (None, reason)."""
+def _lookup(value: object, regex: bool = True) -> tuple[str | None, str]:
+    """(iso3, "") when recognised, else (None, reason); ``regex=False``: codes and known
+    names only, no country_converter pattern ("Marocco" is not taken for "Maroc")."""
     t = _tables()
     if _missing(value):
         return None, "missing value"
@@ -172,7 +173,14 @@ def _lookup(value: object) -> tuple[str | None, str]:
         return None, "ambiguous: " + ", ".join(sorted(t.ambiguous[key]))
     if not key:
         return None, "no letters or digits"
-    return _regex_lookup(text, key)
+    return _regex_lookup(text, key) if regex else (None, "not a known name or code")
+
+
+def exact_iso3(value: object) -> str | None:
+    """ISO3 of an ISO2/ISO3/M49 code or a known name in fr, en or ar (CLDR, country_converter's
+    names, reviewed aliases), without pattern matching: for values a person types, where a
+    misspelling must be refused with suggestions rather than matched by a pattern."""
+    return _lookup(value, regex=False)[0]
 
 
 def _regex_lookup(text: str, key: str) -> tuple[str | None, str]:

@@ -109,6 +109,30 @@ def region_of(codes: Iterable[str], scheme: str, *, level: str | None = None,
     return [lookup.get(c) for c in codes]
 
 
+#: ``basis`` of a membership placed by the rule in ``regions/_generate.py`` and not checked
+#: against the publisher's own country list (SOURCES.md). Pages never state it as fact: they
+#: say "by rule, not verified" (message ``note.by_rule``) or leave it out.
+RULE_UNVERIFIED = "rule_unverified"
+
+
+def membership_basis(codes: Iterable[str], scheme: str, *, level: str | None = None) -> list[str | None]:
+    """How sure each country's place in ``scheme`` (at ``level``, default the first) is: its
+    ``basis`` token (``facts_5``, ``gsi2023_region``, ``rule_unverified``...; SOURCES.md), None
+    for a known country outside the scheme. Unknown codes raise as in :func:`region_of`."""
+    lv = _level(scheme, level)
+    region_of(codes, scheme, level=lv)  # same validation and errors
+    df = _members(scheme)
+    lookup = dict(zip(df.loc[df["level"] == lv, "iso3"], df.loc[df["level"] == lv, "basis"]))
+    return [lookup.get(None if c is None else str(c).strip().upper()) for c in codes]
+
+
+def by_rule(code: str, scheme: str, *, level: str | None = None) -> bool:
+    """True when ``code``'s region in ``scheme`` was set by rule and not verified against the
+    publisher's list (Tunisia in ILO 2012 "Africa", Lebanon in UNODC "North Africa and the
+    Middle East"): a page must not state that membership as fact."""
+    return membership_basis([code], scheme, level=level)[0] == RULE_UNVERIFIED
+
+
 def region_name(scheme: str, region: str, lang: str = "fr") -> str:
     """Display name of a region code in fr / en / ar."""
     if lang not in LANGS:

@@ -147,14 +147,10 @@ def _split(line: str) -> tuple[str, list[str]]:
 
 
 def _looks_like(module: str, func: str, header: list[str]) -> bool:
-    """Ask a loader's own header test; a loader not yet installed simply does not claim the file."""
+    """Ask a loader's own header test (a broken loader fails loudly, never silently unclaimed)."""
     import importlib
 
-    try:
-        fn = getattr(importlib.import_module(f"traffickstats.loaders.{module}"), func)
-    except (ImportError, AttributeError):
-        return False
-    return bool(fn(header))
+    return bool(getattr(importlib.import_module(f"traffickstats.loaders.{module}"), func)(header))
 
 
 def _text_format(path: Path, text: str) -> str:

@@ -7,8 +7,8 @@ not schema fields, a field given twice, a required field given nowhere, a consta
 label outside its vocabulary, a locale ``numbers`` does not know. Each problem raises
 ``DataFileError`` naming the mapping file and the key (``constants.measure``).
 
-The YAML is read by :mod:`traffickstats.yamlfile`: safe (no objects), anchors and aliases
-refused (a "billion laughs" file fails at its first alias), at most 1 MiB.
+The YAML is read by :mod:`traffickstats.safeyaml`: safe (no objects), aliases refused (a
+"billion laughs" file fails at its first alias), at most 1 MB.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .. import yamlfile
+from .. import safeyaml
 from ..errors import DataFileError, NumberParseError
 from ..numbers import parse_number
 from ..schema import STORED_COLUMNS as COLUMNS, EVIDENCE, MEASURES, PERIOD_KINDS, QUALIFIERS, SEXES, Source
@@ -87,18 +87,18 @@ def read_mapping(mapping) -> Mapping:
     else:
         name = str(mapping)
         try:
-            # safe (never constructs objects), no anchors/aliases (no "billion laughs"), 1 MiB at most
-            data = yamlfile.load_file(mapping)
+            # safe (never constructs objects), no aliases (no "billion laughs"), 1 MB at most
+            data = safeyaml.read(mapping, "the mapping")
         except IsADirectoryError as exc:
             raise DataFileError(name, "the mapping is a folder, not a YAML file") from exc
         except OSError as exc:
             raise DataFileError(name, f"cannot read the mapping: {exc.strerror or exc}") from exc
-        except yamlfile.TooLargeError as exc:
-            raise DataFileError(name, f"the mapping is {exc}") from exc
         except UnicodeDecodeError as exc:
             raise DataFileError(name, "the mapping is not UTF-8 text") from exc
         except yaml.YAMLError as exc:
             raise DataFileError(name, "not valid YAML: " + " ".join(str(exc).split())) from exc
+        except ValueError as exc:  # larger than safeyaml.MAX_BYTES
+            raise DataFileError(name, str(exc)) from exc
     if not isinstance(data, dict):
         raise DataFileError(name, "the mapping must be a YAML dictionary with at least a 'columns' key")
     unknown = set(map(str, data)) - MAPPING_KEYS

@@ -84,7 +84,7 @@ import pandera.errors
 from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import COLUMNS, conform
+from ..schema import COLUMNS, COUNT_MEASURES, conform
 from . import plausibility
 from .cells import cell_text, fold, is_empty
 from .dates import is_whole_years, parse_period
@@ -96,7 +96,7 @@ __all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIR
            "CHUNK", "OBSERVATION_KEY"]
 
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
-_COUNT_MEASURES = {"detected_count", "registered_count", "case_count", "justice_count", "population"}
+_COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
 #: Rows converted, checked against the schema and released together.
 CHUNK = 20_000

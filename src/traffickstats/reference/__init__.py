@@ -2,6 +2,7 @@
 
 from .bundled import (
     DEFAULT_POPULATION_PREFIX,
+    SUBSET_INDICATORS,
     UnknownReferenceError,
     citation,
     clear_cache,
@@ -12,8 +13,9 @@ from .bundled import (
     population,
     sources,
 )
+from .repeats import same_figure_groups, show_once
 
 __all__ = [
-    "DEFAULT_POPULATION_PREFIX", "UnknownReferenceError", "citation", "clear_cache", "footnote",
-    "legal_status", "notes", "observations", "population", "sources",
+    "DEFAULT_POPULATION_PREFIX", "SUBSET_INDICATORS", "UnknownReferenceError", "citation", "clear_cache", "footnote",
+    "legal_status", "notes", "observations", "population", "same_figure_groups", "show_once", "sources",
 ]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from ..errors import DataFileError, TraffickstatsError, UnknownGeographyError
+from ..errors import DataFileError, TraffickstatsError
 from ..paths import data_dir
-from ..schema import COLUMNS, STORED_COLUMNS, Source, conform
+from ..schema import STORED_COLUMNS, Source, conform
 
 #: Row ids of facts.md: ILO12-01, GEMS22-15, GLOTIP-DZA-01, TUN-L1, TUN-04b, POP-TUN-1, POP-WLD, EU-07.
 FACT_ID_RE = re.compile(r"^[A-Z]+[0-9]{0,2}(-[A-Z]{2,3})?-[A-Z0-9]+[a-z]?$")
@@ -29,6 +29,16 @@ NOTE_COLUMNS = ["fact_id", "topic", "text_en", "text_fr", "source_id"]
 #: The default population denominator: UN World Population Prospects 2024 (source ids
 #: start with this prefix). Other revisions/publishers are bundled only to show the spread.
 DEFAULT_POPULATION_PREFIX = "wpp2024_"
+
+
+#: Counts of a subset, not of the usual population (all victims a country's authorities
+#: detected): one event, one agency's cases or one organisation's caseload, potential victims,
+#: victims whose profile was reported. Never a country's headline, never summed with
+#: ``trafficking_victims_detected`` (data/README.md).
+SUBSET_INDICATORS = (
+    "potential_victims_al_haouz_earthquake", "victims_in_isf_investigations",
+    "victims_detected_with_sex_age", "iom_victims_assisted", "ngo_victims_identified",
+)
 
 
 class UnknownReferenceError(TraffickstatsError, LookupError):
@@ -176,14 +186,8 @@ def _resolve_geo(wanted: list[str], known: set[str]) -> list[str]:
     rest = [w for w in wanted if w not in direct]
     codes = [w if w in known else w.upper() for w in direct]
     if rest:
-        try:
-            from ..geo import to_iso3  # written by another engineer; optional
-        except ImportError:
-            to_iso3 = None
-        if to_iso3 is None:
-            raise UnknownGeographyError(
-                f"unknown geography in the bundled data: {', '.join(map(repr, rest))}", unknown=rest
-            )
+        from ..geo import to_iso3
+
         codes += list(to_iso3(rest))  # raises UnknownGeographyError itself
     return codes
 

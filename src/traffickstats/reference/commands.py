@@ -14,9 +14,10 @@ import pandas as pd
 from ..i18n import _ as tr
 from ..i18n import label
 from .. import csvsafe, periods
-from ..paths import package_resource
+from ..schema import COLUMNS
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
+from .repeats import same_figure_groups
 
 WORDS: dict[str, dict] = {
     "fr": {
@@ -33,6 +34,8 @@ WORDS: dict[str, dict] = {
         "location": "Emplacement",
         "evidence": "Preuve",
         "note": "Note (en anglais, telle que saisie)",
+        "base": "Base (100 %, en anglais)",
+        "same_figure": "Même chiffre",
         "know": "À savoir",
         "no_url": "(pas d'adresse : à vérifier dans la publication d'origine)",
         "no_numbers": "Aucun chiffre n'est regroupé pour ce fait ; notes :",
@@ -56,7 +59,11 @@ WORDS: dict[str, dict] = {
             "l'inflation. Les montants par victime sont des moyennes sur des victimes modélisées.",
             "detected_not_prevalence": "Décompte administratif : personnes ou affaires identifiées pendant une période ; il "
             "dépend de l'effort de détection et des lois, pas de l'ampleur réelle.",
-            "share_base": "Une part dépend de sa base : voir la note pour le total de référence.",
+            "share_base": "Une part dépend de sa base : ne pas la présenter comme une part d'un autre total.",
+            "part_year": "Chiffre sur une partie de l'année seulement : ne pas le comparer à une année entière ni "
+            "le présenter comme le total de l'année.",
+            "subset": "Sous-ensemble (victimes potentielles, une affaire ou un organisme, victimes dont le profil est "
+            "connu) : pas le total national des victimes détectées.",
             "change_as_published": "Variation telle que publiée par l'éditeur ; ne pas la recalculer entre éditions.",
             "denominators": "Dénominateur par défaut : Perspectives de la population mondiale 2024 (ONU) pour les neuf "
             "pays ; ne pas mélanger les révisions ou les éditeurs dans un même taux.",
@@ -80,6 +87,8 @@ WORDS: dict[str, dict] = {
         "location": "Location",
         "evidence": "Evidence",
         "note": "Note",
+        "base": "Base (100%)",
+        "same_figure": "Same figure",
         "know": "Keep in mind",
         "no_url": "(no URL: re-check in the original publication)",
         "no_numbers": "No figure is bundled for this fact; notes:",
@@ -102,7 +111,11 @@ WORDS: dict[str, dict] = {
             "averages over modelled victims.",
             "detected_not_prevalence": "Administrative count: people or cases identified during a period; it reflects "
             "detection effort and laws, not the true extent.",
-            "share_base": "A share depends on its base: see the note for the reference total.",
+            "share_base": "A share depends on its base: never present it as a share of another total.",
+            "part_year": "A figure for part of the year only: do not compare it with a whole year or present it as "
+            "the year's total.",
+            "subset": "A subset (potential victims, one operation or organisation, victims with a known profile): "
+            "not the national total of detected victims.",
             "change_as_published": "Change as published by the publisher; do not recompute it across editions.",
             "denominators": "Default denominator: UN World Population Prospects 2024 for all nine countries; never mix "
             "revisions or publishers in one rate.",
@@ -148,13 +161,21 @@ def _print_frame(df: pd.DataFrame, fmt: str, table: pd.DataFrame, title: str) ->
 
 
 def _observation_view(obs: pd.DataFrame) -> pd.DataFrame:
-    """The readable columns of `data show`: breakdowns and periods folded into one cell each."""
+    """The readable columns of `data show`: breakdowns folded into one cell, the value with what
+    the source said around it ("about 1,100"), the period as a label ("Jan – Jul 2017")."""
+    from ..formatting import qualified
+
     def breakdown(r):
         return ", ".join(str(r[k]) for k in ("sex", "age", "form", "citizenship")
                          if isinstance(r[k], str) and r[k] != "total") or "total"
 
     def period(r):
-        return periods.words(r["period_start"], r["period_end"]) + f" ({r['period_kind']})"
+        return periods.label(r["period_start"], r["period_end"], "en") + f" ({r['period_kind']})"
+
+    def value(r):
+        if pd.isna(r["value"]):
+            return f"{r['lower']:,.12g} to {r['upper']:,.12g}" if r["censored"] else ""
+        return qualified(f"{r['value']:,.12g}", r["qualifier"], "en")
 
     return pd.DataFrame({
         "fact_id": obs["fact_id"],
@@ -163,39 +184,33 @@ def _observation_view(obs: pd.DataFrame) -> pd.DataFrame:
         "geo": obs["geo_scheme"] + ":" + obs["geo"],
         "period": obs.apply(period, axis=1) if len(obs) else [],
         "breakdown": obs.apply(breakdown, axis=1) if len(obs) else [],
-        "value": obs["value"].map(lambda v: "" if pd.isna(v) else f"{v:,.12g}"),
+        "value": obs.apply(value, axis=1) if len(obs) else [],
         "unit": obs["unit"],
+        "base": obs["base"].fillna(""),
         "evidence": obs["evidence"],
         "source_id": obs["source_id"],
     })
 
 
-def _region_names() -> pd.DataFrame:
-    return pd.read_csv(package_resource("regions", "schemes.csv"), dtype=str, keep_default_na=False)
-
-
 def geo_label(geo: str, scheme: str, lang: str) -> str:
-    """'Tunisie' for TUN, 'Afrique (régions BIT 2012)' style names for region codes."""
-    if scheme == "iso3":
-        from ..geo import country_name
+    """'Tunisie' for TUN, 'Afrique (ilo2012:africa)' for a region code (its scheme said)."""
+    from ..geo import place_name
 
-        return country_name(geo, lang)
-    names = _region_names()
-    hit = names[(names["scheme"] == scheme) & (names["region"] == geo)]
-    name = hit.iloc[0][f"name_{lang}"] if len(hit) else geo
-    return f"{name} ({scheme}:{geo})"
+    name = place_name(geo, scheme, lang)
+    return name if scheme == "iso3" else f"{name} ({scheme}:{geo})"
 
 
 def _figure(row, lang: str) -> str:
-    """The exact published value with its unit; large values also in words ("20,9 millions")."""
-    from ..formatting import format_compact, format_number, format_percent
+    """The exact published value with its unit and what the source said around it ("environ
+    1 100 personnes", "plus de 73 %"); large values also in words ("20,9 millions")."""
+    from ..formatting import format_compact, format_number, format_percent, qualified
 
     v, unit = row["value"], row["unit"]
     if pd.isna(v):
         return tr("fmt.range", lang, lower=format_number(row["lower"], lang), upper=format_number(row["upper"], lang))
     if unit == "percent":
-        return format_percent(v, lang)
-    text = f"{format_number(v, lang)} {label('unit', unit, lang)}"
+        return qualified(format_percent(v, lang), row["qualifier"], lang)
+    text = qualified(f"{format_number(v, lang)} {label('unit', unit, lang)}", row["qualifier"], lang)
     if abs(v) >= 1e6:
         text += f" ({format_compact(v, lang, decimals=1)})"
     return text
@@ -204,6 +219,10 @@ def _figure(row, lang: str) -> str:
 def _period(row, lang: str) -> str:
     span = periods.label(row["period_start"], row["period_end"], lang)
     return f"{span}, {label('period_kind', row['period_kind'], lang)}"
+
+
+def _quoted(text: str, lang: str) -> str:
+    return f"« {text} »" if lang == "fr" else f"\"{text}\""
 
 
 # --- verbs --------------------------------------------------------------------------------
@@ -226,14 +245,28 @@ def sources(args) -> int:
     return 0
 
 
+def _twins(row: pd.Series) -> list[dict]:
+    """The same figure bundled under another label ("same figure as TUN-01 trafficking_cases")."""
+    every = bundled.observations()
+    me = ((every["fact_id"] == row["fact_id"]) & (every["indicator"] == row["indicator"])
+          & (every["value"] == row["value"]) & (every["period_start"] == row["period_start"]))
+    group = same_figure_groups(every)
+    mine = group[me].dropna()
+    if mine.empty:
+        return []
+    others = every[group.eq(mine.iloc[0]).fillna(False) & ~me]
+    return [{"fact_id": r["fact_id"], "indicator": r["indicator"]} for _i, r in others.iterrows()]
+
+
 def explain_record(row: pd.Series, lang: str) -> dict:
     """Everything `explain` says about one observation, as plain data (the --json shape)."""
     src = bundled.sources(row["source_id"]).iloc[0]
     n = related_notes(row)
+    twins = _twins(row)
     return {
         "fact_id": _clean(row["fact_id"]),
         "figure": _figure(row, lang),
-        **{c: _clean(row[c]) for c in bundled.COLUMNS if c not in ("fact_id",)},
+        **{c: _clean(row[c]) for c in COLUMNS if c not in ("fact_id",)},
         "indicator_label": label("indicator", row["indicator"], lang),
         "measure_label": label("measure", row["measure"], lang),
         "period_label": _period(row, lang),
@@ -245,6 +278,7 @@ def explain_record(row: pd.Series, lang: str) -> dict:
         "notes": [t for t in n[f"text_{lang}"].tolist() if isinstance(t, str)],
         "pitfalls": [WORDS[lang]["pitfall"][k] for k in pitfall_keys(row)],
         "matched_reading": _clean(row.get("reading")),
+        "also_published_as": [{**t, "indicator_label": label("indicator", t["indicator"], lang)} for t in twins],
     }
 
 
@@ -282,6 +316,8 @@ def explain(args) -> int:
         sep = " : " if lang == "fr" else ": "
         lines.append(f"  {w['period']}{sep}{rec['period_label']}")
         lines.append(f"  {w['geo']}{sep}{rec['geo_label']}")
+        if rec["base"]:
+            lines.append(f"  {w['base']}{sep}{rec['base']}")
         parts = [label(k, rec[k], lang) for k in ("sex", "age", "form") if rec[k] not in (None, "total")]
         if parts:
             lines.append(f"  {w['breakdown']}{sep}{', '.join(parts)}")
@@ -290,6 +326,10 @@ def explain(args) -> int:
         if rec["location"]:
             lines.append(f"  {w['location']}{sep}{rec['location']}")
         lines.append(f"  {w['evidence']}{sep}{rec['evidence_label']}")
+        if rec["also_published_as"]:
+            labels = tr("fmt.list_sep", lang).join(
+                f"{_quoted(t['indicator_label'], lang)} ({t['fact_id']})" for t in rec["also_published_as"])
+            lines.append(f"  {w['same_figure']}{sep}{tr('note.same_figure', lang, labels=labels)}")
         if rec["note"]:
             lines.append(f"  {w['note']}{sep}{rec['note']}")
         if rec["notes"] or rec["pitfalls"]:

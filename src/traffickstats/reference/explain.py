@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import AmbiguousNumberError, TraffickstatsError
-from .bundled import FACT_ID_RE, notes, observations
+from ..schema import COUNT_MEASURES
+from .bundled import FACT_ID_RE, SUBSET_INDICATORS, notes, observations
 
 MONEY_UNITS = ("usd", "usd_per_victim")
 #: Series whose notes also concern another series (2024 profits are compared with 2014).
 RELATED_SERIES = {"ILO24": ("ILO14",), "ILO14": ("ILO14",)}
 REGION_SCHEMES = ("ilo2012", "ilo5", "unodc", "walkfree2016", "mediterranean", "eu", "coe")
-COUNT_MEASURES = ("detected_count", "registered_count", "case_count", "justice_count")
 
 
 class NoMatchError(TraffickstatsError, LookupError):
@@ -145,6 +145,10 @@ def pitfall_keys(row: pd.Series) -> list[str]:
         keys.append("profits")
     if measure in COUNT_MEASURES or basis in COUNT_MEASURES:
         keys.append("detected_not_prevalence")
+    if row["indicator"] in SUBSET_INDICATORS:
+        keys.append("subset")
+    if row.get("period_kind") == "part_year":
+        keys.append("part_year")
     if measure == "share":
         keys.append("share_base")
     if measure == "change":

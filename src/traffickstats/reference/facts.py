@@ -96,20 +96,29 @@ def _unit_scale(unit_text: str) -> float:
     return 1.0
 
 
+def number_tokens(text: str, unit_text: str = ""):
+    """Each number written in ``text``: ``(start, end, values)`` where ``values`` holds both
+    decimal readings, as written and in base units (scaled by a following word such as
+    "million", else by the unit column ``unit_text``, e.g. "US$ billion per year")."""
+    unit_scale = _unit_scale(unit_text)
+    for m in _NUMBER.finditer(text):
+        after = text[m.end():]
+        scale = next((s for rx, s in _SCALE_WORDS if rx.match(after)), None)
+        values: set[float] = set()
+        for number in _readings(m.group(0)):
+            values.add(float(number))
+            values.add(float(number * Decimal(repr(scale if scale else unit_scale))))
+        yield m.start(), m.end(), values
+
+
 def values_in_row(row) -> set[float]:
     """Every value (in base units) the figure / breakdown / quote cells of a fact row state.
 
     A number followed by a scale word ("20.9 million", "$173 bn") is scaled by it; a bare
     number is taken both as written and scaled by the unit column ("US$ billion per year").
     """
-    unit_scale = _unit_scale(row["unit"])
     found: set[float] = set()
     for cell in ("figure", "breakdown", "quote"):
-        text = row[cell]
-        for m in _NUMBER.finditer(text):
-            after = text[m.end():]
-            scale = next((s for rx, s in _SCALE_WORDS if rx.match(after)), None)
-            for number in _readings(m.group(0)):
-                found.add(float(number))
-                found.add(float(number * Decimal(repr(scale if scale else unit_scale))))
+        for _start, _end, values in number_tokens(row[cell], row["unit"]):
+            found |= values
     return found

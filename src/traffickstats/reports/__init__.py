@@ -1,8 +1,13 @@
-"""Briefing reports: run parameterised notebooks (papermill) and export offline HTML (nbconvert).
+"""The render engine: run parameterised notebooks (papermill) and export offline pages.
 
-- ``parameters``: check parameters against a notebook's ``parameters`` cell before anything runs
-- ``runner``: ``render()`` one notebook to one HTML file
+It knows no briefing content (``import traffickstats.reports.pack`` loads no briefing
+module): notebooks and the plan are the content.
+
+- ``parameters``: check and resolve parameters against a notebook's ``parameters`` cell
+- ``kernel``: the kernel manager reports run with (local IPC sockets)
+- ``runner``: ``render()`` one notebook to one HTML page (``render_pdf`` to a PDF)
 - ``html``: the in-process HTML export with the packaged ``briefing`` template
-- ``pack``: the whole conference pack, parallel and failure-isolated, with index and manifest
-- ``briefing``: helpers the notebooks call (titles, sections, escaped tables, data gaps)
+- ``figures`` / ``printpdf`` / ``assets``: static chart images, print PDFs, plotly.js and map data
+- ``plan``: which notebooks, parameters and languages a pack renders (a YAML file)
+- ``pack``: render a plan in parallel, failure-isolated, with ``index`` and manifest
 """

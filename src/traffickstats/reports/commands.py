@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
+from ..errors import ParameterError
 from . import parameters as params_mod
 
 
-def report(args) -> int:
-    """``traffickstats report NOTEBOOK [-p key=value ...] [--out FILE] [--self-contained]``.
+def _given(args) -> dict:
+    """Every parameter of the command line: ``-f``, ``-y``, ``-p``, ``-r`` (papermill's order)."""
+    return params_mod.collect(p=args.parameter, r=getattr(args, "raw", None),
+                              f=getattr(args, "parameters_file", None), y=getattr(args, "parameters_yaml", None))
 
-    Prints the HTML path on stdout; a failed run prints its error and where the executed
-    notebook was kept, and exits 1. Bad parameters fail before any kernel starts.
+
+def default_output(notebook: Path, resolved: dict, declared: dict) -> Path:
+    """``country_brief-MAR.fr.html``: the notebook, the values given (paths left out), the
+    language; a second country does not overwrite the first."""
+    lang = resolved.get("lang")
+    if lang is None and "lang" in declared:
+        lang = declared["lang"].default_value
+    parts = [notebook.stem]
+    for name, value in resolved.items():
+        if name == "lang" or declared.get(name) is None or declared[name].kind == "path" or value in ("", None):
+            continue
+        parts.append(re.sub(r"[^A-Za-z0-9_.-]+", "_", str(value)).strip("_") or "x")
+    return Path.cwd() / ("-".join(parts) + (f".{lang}" if lang else "") + ".html")
+
+
+def report(args) -> int:
+    """``traffickstats report NOTEBOOK [-p KEY VALUE ...] [-f FILE] [-y YAML] [--out FILE]``.
+
+    Parameters are checked and resolved before any kernel starts (nothing is written when
+    they are refused). Prints the written path; a failed run prints its error and where the
+    executed notebook was kept, and exits 1. ``--out x.pdf`` writes the print PDF.
     """
-    from .runner import render, resolve_notebook
+    from .runner import checked_parameters, render, render_pdf, resolve_notebook
 
     src = resolve_notebook(args.notebook)
-    params = params_mod.parse_cli(args.parameter)
-    out = Path(args.out) if args.out else Path.cwd() / f"{src.stem}.html"
-    result = render(src, params, out, self_contained=args.self_contained)
+    resolved, declared = checked_parameters(src, _given(args))
+    out = Path(args.out) if args.out else default_output(src, resolved, declared)
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise ParameterError(f"--out {out}: the file name must end in .html or .pdf")
+    self_contained = not args.shared_assets
+    if out.suffix.lower() == ".pdf":
+        result = render_pdf(src, resolved, out)
+    else:
+        result = render(src, resolved, out, self_contained=self_contained)
     if not result.ok:
         print(f"traffickstats: report failed: {result.error}", file=sys.stderr)
         if result.executed:
@@ -30,12 +59,20 @@ def report(args) -> int:
 
 
 def pack(args) -> int:
-    """``traffickstats pack``: render the conference pack; exit 1 if any report failed."""
+    """``traffickstats pack``: render a plan's reports; exit 1 if any report failed."""
     from .pack import parse_countries, parse_formats, render_pack
+    from .plan import read_plan
 
-    langs = tuple(lang.strip() for lang in args.lang.split(",") if lang.strip())
+    plan = read_plan(args.plan)
+    extra = _given(args)
+    if args.notebook:
+        plan = plan.add(args.notebook, extra)
+    elif extra:
+        raise ParameterError("-p/-r/-f/-y parameters go with --notebook (the plan gives each report its own)")
+    langs = tuple(lang.strip() for lang in args.lang.split(",") if lang.strip()) if args.lang else None
     result = render_pack(
         args.out,
+        plan=plan,
         langs=langs,
         countries=parse_countries(args.countries),
         datasets={"glotip": args.glotip, "ctdc": args.ctdc, "gsi": args.gsi},

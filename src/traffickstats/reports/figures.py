@@ -1,15 +1,12 @@
 """Charts of an executed notebook, for static export (PNG/SVG) and the pack's thumbnails.
 
-A chart shown with ``traffickstats.charts.show`` carries its figure JSON
-(``application/vnd.plotly.v1+json``) and a name in ``metadata["traffickstats"]["name"]``.
-The images themselves are made by ``traffickstats.charts.export.export_figures`` (one
-kaleido server per call) when that module exists; until then the pack says so in its
-manifest and still writes the HTML.
+A displayed chart carries its figure JSON (``application/vnd.plotly.v1+json``) and a name in
+``metadata["traffickstats"]["name"]`` (or in the figure's own ``layout.meta``). The images
+are made by ``traffickstats.charts.export.export_figures`` (one kaleido server per call).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
@@ -29,7 +26,8 @@ def extract(nb) -> list[tuple[str, dict]]:
             if not fig:
                 continue
             meta = out.get("metadata", {})
-            ts = meta.get("traffickstats") or meta.get(PLOTLY_MIME, {}).get("traffickstats") or {}
+            ts = (meta.get("traffickstats") or meta.get(PLOTLY_MIME, {}).get("traffickstats")
+                  or ((fig.get("layout") or {}).get("meta") or {}).get("traffickstats") or {})
             name = _slug(str(ts.get("name") or f"chart{len(found) + 1}"))
             while name in seen:  # the same chart function used twice
                 name += "_"
@@ -38,27 +36,12 @@ def extract(nb) -> list[tuple[str, dict]]:
     return found
 
 
-def exporter():
-    """``traffickstats.charts.export.export_figures`` or None while it does not exist."""
-    try:
-        module = importlib.import_module("traffickstats.charts.export")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("traffickstats.charts", "traffickstats.charts.export"):
-            return None
-        raise
-    return getattr(module, "export_figures", None)
-
-
 def export(figures: dict[str, dict], out_dir: Path, formats: list[str]) -> list[Path]:
     """Write ``{name: figure}`` into ``out_dir`` (``<name>.png``, ``<name>-slide2x.png``,
-    ``<name>.svg``, ``<name>.pdf``); return every file written.
-
-    Raises LookupError when the export module is not available yet.
-    """
-    export_figures = exporter()
-    if export_figures is None:
-        raise LookupError("traffickstats.charts.export is not available: static images skipped")
+    ``<name>.svg``, ``<name>.pdf``); return every file written."""
     import plotly.graph_objects as go
+
+    from ..charts.export import export_figures
 
     figs = {name: go.Figure(fig) for name, fig in figures.items()}
     return list(export_figures(figs, Path(out_dir), list(formats)))

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..paths import package_resource
-from . import assets, texts
+from ..i18n import _, text_direction
+from . import assets
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 TEMPLATES = package_resource("reports", "templates")
@@ -133,13 +134,13 @@ def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str
     """
     nb = prepare(nb)
     lang = info.lang
-    labels = {k: texts.text(f"footer.{k}", lang) for k in ("parameters", "run_id", "version", "rendered", "notebook")}
+    labels = {k: _(f"footer.{k}", lang) for k in ("parameters", "run_id", "version", "rendered", "notebook")}
     rendered = info.rendered.astimezone(timezone.utc)
     resources = {
         "metadata": {"name": info.title or info.notebook},
         "ts": {
             "lang": lang,
-            "dir": texts.direction(lang),
+            "dir": text_direction(lang),
             "title": page_title(nb) or info.title or info.notebook,
             "css": _css(),
             "scripts": _scripts(nb, self_contained, assets_href),
@@ -152,7 +153,7 @@ def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str
             "labels": labels,
         },
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _resources = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 

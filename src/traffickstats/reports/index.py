@@ -11,7 +11,7 @@ import urllib.parse
 from datetime import datetime
 
 from .. import __version__
-from . import texts
+from ..i18n import LANGS, _, text_direction
 
 esc = html.escape
 
@@ -43,7 +43,7 @@ def _card(entry: dict) -> str:
     if thumb:
         pic = f'<img src="{_href(thumb)}" alt="{esc(title)}" loading="lazy">'
     else:
-        pic = f'<div class="thumb">{esc(texts.text("index.no_preview", lang))}</div>'
+        pic = f'<div class="thumb">{esc(_("index.no_preview", lang))}</div>'
     link = f'<a href="{_href(html_out)}" hreflang="{esc(lang)}">{esc(title)}</a>' if html_out else f"<strong>{esc(title)}</strong>"
     others = [o for o in entry.get("outputs", []) if o != html_out and not o.endswith(".png")]
     extra = " · ".join(f'<a href="{_href(o)}">{esc(o.rsplit(".", 1)[-1].upper())}</a>' for o in others)
@@ -53,13 +53,13 @@ def _card(entry: dict) -> str:
         body.append(f'<div class="meta">{extra}</div>')
     failed = entry.get("status") != "ok"
     if failed:
-        label = f'{texts.text("index.failed", "fr")} / {texts.text("index.failed", "en")}'
+        label = f'{_("index.failed", "fr")} / {_("index.failed", "en")}'
         body.append(f'<div class="status">{esc(label)}</div><div class="error">{esc(str(entry.get("error") or ""))}</div>')
         if entry.get("executed"):
             body.append(f'<div class="meta"><a href="{_href(entry["executed"])}">{esc(entry["executed"])}</a></div>')
     for w in entry.get("warnings", []):
         body.append(f'<div class="meta">⚠ {esc(w)}</div>')
-    return f'<li class="card{" failed" if failed else ""}" lang="{esc(lang)}" dir="{texts.direction(lang)}">' + "".join(body) + "</li>"
+    return f'<li class="card{" failed" if failed else ""}" lang="{esc(lang)}" dir="{text_direction(lang)}">' + "".join(body) + "</li>"
 
 
 def build(entries: list[dict], *, created: datetime, pack_warnings: list[str] = ()) -> str:
@@ -67,27 +67,27 @@ def build(entries: list[dict], *, created: datetime, pack_warnings: list[str] = 
     by_lang: dict[str, list[dict]] = {}
     for e in entries:
         by_lang.setdefault(e.get("lang") or "fr", []).append(e)
-    order = [lang for lang in texts.LANGS if lang in by_lang] + [lang for lang in by_lang if lang not in texts.LANGS]
+    order = [lang for lang in LANGS if lang in by_lang] + [lang for lang in by_lang if lang not in LANGS]
     sections = []
     for lang in order:
-        heading = texts.text(f"index.lang.{lang}", "fr") + " / " + texts.text(f"index.lang.{lang}", "en")
+        heading = _(f"index.lang.{lang}", "fr") + " / " + _(f"index.lang.{lang}", "en")
         cards = "".join(_card(e) for e in by_lang[lang])
         sections.append(f'<section><h2 lang="fr">{esc(heading)}</h2><ul class="cards">{cards}</ul></section>')
     n_failed = sum(1 for e in entries if e.get("status") != "ok")
-    summary = f"{len(entries) - n_failed} ok, {n_failed} " + esc(texts.text("index.failed", "fr").lower() + " / " + texts.text("index.failed", "en").lower())
+    summary = f"{len(entries) - n_failed} ok, {n_failed} " + esc(_("index.failed", "fr").lower() + " / " + _("index.failed", "en").lower())
     warn = "".join(f'<p class="meta">⚠ {esc(w)}</p>' for w in pack_warnings)
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(texts.text("index.title", "fr"))}</title>
+<title>{esc(_("index.title", "fr"))}</title>
 <style>{_CSS}</style>
 </head>
 <body>
 <header>
-<h1>{esc(texts.text("index.title", "fr"))}<span lang="en">{esc(texts.text("index.title", "en"))}</span></h1>
-<p>{esc(texts.text("index.subtitle", "fr"))}<br><span lang="en">{esc(texts.text("index.subtitle", "en"))}</span></p>
+<h1>{esc(_("index.title", "fr"))}<span lang="en">{esc(_("index.title", "en"))}</span></h1>
+<p>{esc(_("index.subtitle", "fr"))}<br><span lang="en">{esc(_("index.subtitle", "en"))}</span></p>
 <p class="meta">{summary}</p>
 {warn}
 </header>
@@ -95,7 +95,7 @@ def build(entries: list[dict], *, created: datetime, pack_warnings: list[str] = 
 {"".join(sections)}
 </main>
 <footer>
-{esc(texts.text("index.created", "fr"))} / {esc(texts.text("index.created", "en"))} {esc(created.strftime("%Y-%m-%d %H:%M UTC"))} · traffickstats {esc(__version__)}
+{esc(_("index.created", "fr"))} / {esc(_("index.created", "en"))} {esc(created.strftime("%Y-%m-%d %H:%M UTC"))} · traffickstats {esc(__version__)}
 </footer>
 </body>
 </html>

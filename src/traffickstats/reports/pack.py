@@ -1,12 +1,14 @@
-"""The conference pack: every briefing, per language, rendered in parallel, failure-isolated.
+"""A pack: every report of a plan, per language, rendered in parallel, failure-isolated.
 
-Default plan (24 reports): global overview, Mediterranean brief, flows and one country brief
-per participant (TUN, MAR, DZA, EGY, LBN, FRA, SRB, BEL, CHE), in French and English,
-written as ``<out>/<lang>/<notebook>[-<ISO3>].html`` beside ONE shared copy of plotly.js in
-``<out>/assets/``, with ``index.html`` and ``manifest.json``.
+The plan is data (:mod:`.plan`; by default the conference plan shipped beside the notebooks:
+24 reports, fr + en). Reports are written as ``<out>/<lang>/<name>.html`` beside ONE shared
+copy of plotly.js in ``<out>/assets/``, with ``index.html`` and ``manifest.json``. This
+module knows no briefing content: titles come from the rendered pages themselves.
 
 Robustness:
 
+- every report's parameters are checked (and resolved: "Maroc" -> "MAR") before any kernel
+  starts; a bad plan fails as a whole, with one message naming the report and parameter;
 - each report runs in its own worker process (and its kernel in its own process); one
   failure is recorded (manifest, index, ``<name>.failed.ipynb``) and the others go on;
 - every file is written under a temporary name and renamed (``atomic``), and the manifest
@@ -32,6 +34,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -42,25 +45,12 @@ from ..errors import ParameterError, TraffickstatsError
 from ..paths import data_dir
 from .. import atomic
 from . import assets, figures, index
-from .briefing import PARTICIPANTS, report_title
+from .plan import Plan, ReportSpec, expand, read_plan
 
 FORMATS = ("html", "png", "svg", "pdf")
+#: Dataset parameters the pack passes to every notebook that declares them.
 DATASETS = ("glotip", "ctdc", "gsi")
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    """One report to render: a notebook (name or path), its parameters, its output path."""
-
-    notebook: str
-    parameters: dict = field(default_factory=dict)
-    output: str = ""  # relative to the pack folder, e.g. "fr/country_brief-TUN.html"
-    title: str = ""
-
-    @property
-    def lang(self) -> str:
-        return str(self.parameters.get("lang", "fr"))
 
 
 @dataclass
@@ -82,34 +72,10 @@ class PackResult:
 
 # --- plan ---------------------------------------------------------------------------------
 
-def plan(langs=("fr", "en"), countries=PARTICIPANTS, datasets: dict | None = None) -> list[ReportSpec]:
-    """The default reports: 3 regional + one brief per country, for each language."""
-    from .texts import LANGS
-
-    bad = [lang for lang in langs if lang not in LANGS]
-    if bad:  # a language is also a folder name: never let "../x" through
-        raise ParameterError(f"--lang: unknown language(s) {', '.join(map(repr, bad))}; "
-                             f"available: {', '.join(LANGS)}")
-    extra = {k: str(v) for k, v in (datasets or {}).items() if v}
-    specs = []
-    for lang in langs:
-        base = {"lang": lang, **extra}
-        specs.append(ReportSpec("global_overview", dict(base), f"{lang}/global_overview.html",
-                                report_title("global_overview", lang)))
-        specs.append(ReportSpec("mediterranean_brief", dict(base), f"{lang}/mediterranean_brief.html",
-                                report_title("mediterranean_brief", lang)))
-        specs.append(ReportSpec("flows", dict(base), f"{lang}/flows.html",
-                                report_title("flows", lang, region="Méditerranée" if lang == "fr" else "Mediterranean")))
-        for iso3 in countries:
-            specs.append(ReportSpec("country_brief", {**base, "country": iso3},
-                                    f"{lang}/country_brief-{iso3}.html", report_title("country_brief", lang, country=iso3)))
-    return specs
-
-
-def parse_countries(value: str | None) -> tuple[str, ...]:
-    """``all`` (the nine participants) or a comma list of ISO3 codes."""
+def parse_countries(value: str | None) -> tuple[str, ...] | None:
+    """``all`` (None: the plan's own list) or a comma list of ISO3 codes."""
     if not value or value.strip().lower() == "all":
-        return PARTICIPANTS
+        return None
     codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
     bad = [c for c in codes if len(c) != 3 or not c.isalpha()]
     if not bad:
@@ -122,6 +88,81 @@ def parse_countries(value: str | None) -> tuple[str, ...]:
 
         raise UnknownGeographyError(f"--countries expects ISO3 codes or 'all', got: {', '.join(bad)}", unknown=bad)
     return codes
+
+
+class _Declarations:
+    """Each notebook's declared parameters, read once (converting and inspecting costs ~0.2 s)."""
+
+    def __init__(self, kernel: str):
+        self.kernel, self._cache = kernel, {}
+
+    def __call__(self, notebook: str):
+        from . import parameters
+        from .runner import load_notebook, resolve_notebook
+
+        src = resolve_notebook(notebook)
+        if src not in self._cache:
+            import nbformat
+
+            with tempfile.TemporaryDirectory(prefix="ts-plan-") as work:
+                ipynb = Path(work) / f"{src.stem}.ipynb"
+                nbformat.write(load_notebook(src), ipynb)
+                self._cache[src] = (parameters.declared_parameters(ipynb), ipynb.name)
+        return self._cache[src][0]
+
+    def names(self, notebook: str) -> set[str]:
+        return set(self(notebook))
+
+
+def plan_reports(plan: Plan | str | Path | None = None, *, langs=None, countries=None,
+                 datasets: dict | None = None, kernel: str = "python3") -> list[ReportSpec]:
+    """The reports of a plan with their parameters checked and resolved, before anything runs.
+
+    Raises ParameterError naming the report and the parameter at fault.
+    """
+    from ..i18n import LANGS
+    from . import parameters
+    from .runner import resolve_notebook
+
+    plan = plan if isinstance(plan, Plan) else read_plan(plan)
+    langs = tuple(langs) if langs else None
+    bad = [lang for lang in (langs or plan.languages) if lang not in LANGS]
+    if bad:  # a language is also a folder name: never let "../x" through
+        raise ParameterError(f"--lang: unknown language(s) {', '.join(map(repr, bad))}; "
+                             f"available: {', '.join(LANGS)}")
+    declared = _Declarations(kernel)
+    specs = expand(plan, langs=langs, each={"country": list(countries)} if countries else None,
+                   shared={k: str(v) for k, v in (datasets or {}).items() if v}, declares=declared.names)
+    out = []
+    for spec in specs:
+        decl = declared(spec.notebook)
+        resolved = parameters.check(spec.parameters, decl, f"{resolve_notebook(spec.notebook).name} ({spec.output})")
+        out.append(ReportSpec(spec.notebook, resolved, spec.output, spec.title))
+    return out
+
+
+def _checked(specs: list[ReportSpec], kernel: str) -> list[ReportSpec]:
+    """Explicit report specs, their parameters checked and resolved like a plan's."""
+    from . import parameters
+    from .runner import resolve_notebook
+
+    declared = _Declarations(kernel)
+    return [ReportSpec(s.notebook, parameters.check(s.parameters, declared(s.notebook),
+                                                    f"{resolve_notebook(s.notebook).name} ({s.output})"),
+                       s.output, s.title) for s in specs]
+
+
+def _refuse_bootstrapping() -> None:
+    """A script that calls render_pack at its top level, without ``if __name__ ==
+    "__main__":``, is run again by every worker process as it starts (the "spawn" start
+    method imports the main script), which would start a pack inside each worker."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise TraffickstatsError(_MAIN_GUARD)
+
+
+_MAIN_GUARD = ("render_pack was started while a worker process was starting: the script that calls it "
+               "runs again in every worker. Put the call under `if __name__ == \"__main__\":` (see the "
+               "README, 'Rendering from a script').")
 
 
 def parse_formats(value: str | None) -> tuple[str, ...]:
@@ -248,11 +289,6 @@ def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[s
         return []
     import nbformat  # ~1 s to import: only when there is something to export (fast warm reruns)
 
-    if figures.exporter() is None:
-        msg = f"{'/'.join(image_formats)}: traffickstats.charts.export is not available yet; static images skipped"
-        for e in todo:
-            e["warnings"].append(msg)
-        return [msg]
     problems = []
     for e in todo:
         # slides go beside the report, one folder per report: <lang>/images/<report>/<chart>.png
@@ -312,9 +348,10 @@ class _Progress:
 def render_pack(
     out: Path | str = "reports",
     *,
+    plan: Plan | str | Path | None = None,
     reports: list[ReportSpec] | None = None,
-    langs=("fr", "en"),
-    countries=PARTICIPANTS,
+    langs=None,
+    countries=None,
     datasets: dict[str, str] | None = None,
     formats=("html", "png", "pdf"),
     jobs: int | None = None,
@@ -324,18 +361,21 @@ def render_pack(
     kernel: str = "python3",
     progress: bool | None = None,
 ) -> PackResult:
-    """Render every report of the pack into ``out``; return entries and the written paths.
+    """Render every report of a plan into ``out``; return entries and the written paths.
 
-    - ``reports``: explicit specs (default: ``plan(langs, countries, datasets)``)
+    - ``plan``: a :class:`~.plan.Plan` or a plan file (default: the shipped conference plan);
+      ``langs`` replaces its languages, ``countries`` the values of its ``country`` lists;
+      ``reports``: explicit specs instead of a plan (checked the same way)
     - ``datasets``: ``{"glotip": path, "ctdc": path, "gsi": path}`` passed to every notebook
+      that declares the parameter
     - ``formats``: html always; png/svg via ``charts.export``; pdf via Chromium. A missing
       module or browser is a warning in the manifest, never a lost HTML report.
     - ``executor``: any ``concurrent.futures.Executor`` (e.g. ``client.get_executor()`` of a
       dask ``distributed.Client``); default a process pool of ``jobs`` (``os.cpu_count()``).
     """
+    _refuse_bootstrapping()
     t0 = time.perf_counter()
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     datasets = {k: str(Path(v).resolve()) for k, v in (datasets or {}).items() if v}
     for name, path in datasets.items():
         if not Path(path).is_file():
@@ -343,10 +383,16 @@ def render_pack(
 
             raise DataFileError(path, f"--{name}: no such file")
     formats = parse_formats(",".join(formats)) if not isinstance(formats, str) else parse_formats(formats)
-    specs = list(reports) if reports is not None else plan(langs, countries, datasets)
+    if reports is not None:
+        specs = _checked(list(reports), kernel)
+    else:
+        specs = plan_reports(plan, langs=langs, countries=countries, datasets=datasets, kernel=kernel)
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
+    out.mkdir(parents=True, exist_ok=True)
     for spec in specs:
         _check_output(out, spec.output)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = jobs or os.cpu_count() or 1
     if not self_contained:
         assets.install(out / "assets")  # once, before workers start: no copy races
 
@@ -388,6 +434,7 @@ def render_pack(
         own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
                                           mp_context=multiprocessing.get_context("spawn"))
     pool = executor or own_pool
+    broken = 0
     try:
         futures = {pool.submit(render_task, t): t["output"] for t in tasks}
         for fut in cf.as_completed(futures):
@@ -395,6 +442,7 @@ def render_pack(
             try:
                 done = fut.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report, not the pack
+                broken += isinstance(exc, cf.process.BrokenProcessPool)
                 done = {"status": "failed", "error": f"worker crashed: {type(exc).__name__}: {exc}",
                         "outputs": [], "seconds": 0.0, "run_id": None, "executed": None,
                         "warnings": [], "figures": []}
@@ -407,6 +455,13 @@ def render_pack(
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
 
+    script = getattr(sys.modules["__main__"], "__file__", None)
+    if tasks and broken == len(tasks) and script and own_pool is not None:
+        # every worker died before rendering anything: the classic cause is a script without
+        # the main guard, which each spawned worker runs again as it starts
+        raise TraffickstatsError(f"every worker process died as it started. If {Path(script).name} calls "
+                                 "render_pack at its top level, put the call under "
+                                 "`if __name__ == \"__main__\":` (worker processes import the script).")
     pack_warnings = _export_images(list(entries.values()), out, list(formats))
     for e in entries.values():  # earlier thumbnails stay valid for skipped reports
         e.setdefault("thumbnail", None)

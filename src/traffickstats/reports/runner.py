@@ -84,7 +84,8 @@ def load_notebook(path: Path):
 def prepare(notebook: str | os.PathLike, params: dict[str, Any], workdir: Path, kernel: str = "python3"):
     """Resolve, convert to .ipynb in ``workdir`` and check ``params``: nothing runs here.
 
-    Returns ``(source_path, ipynb_path, nb)``. Raises ParameterError on any bad parameter.
+    Returns ``(source_path, ipynb_path, nb, resolved)``; ``resolved`` are the values to inject
+    (kinds resolved: "Maroc" -> "MAR"). Raises ParameterError on any bad parameter.
     """
     import nbformat
 
@@ -93,9 +94,21 @@ def prepare(notebook: str | os.PathLike, params: dict[str, Any], workdir: Path, 
     ipynb = Path(workdir) / f"{src.stem}.ipynb"
     nbformat.write(nb, ipynb)
     declared = parameters.declared_parameters(ipynb)
-    parameters.check(params, declared, src.name)
-    parameters.verify_injection(ipynb, params, kernel, src.name)
-    return src, ipynb, nb
+    resolved = parameters.check(params, declared, src.name)
+    parameters.verify_injection(ipynb, resolved, kernel, src.name)
+    return src, ipynb, nb, resolved
+
+
+def checked_parameters(notebook: str | os.PathLike, params: dict[str, Any]) -> tuple[dict, dict]:
+    """``(resolved values, declared parameters)`` of a notebook, checked; nothing is written."""
+    import nbformat
+
+    src = resolve_notebook(notebook)
+    with tempfile.TemporaryDirectory(prefix="ts-check-") as work:
+        ipynb = Path(work) / f"{src.stem}.ipynb"
+        nbformat.write(load_notebook(src), ipynb)
+        declared = parameters.declared_parameters(ipynb)
+    return parameters.check(params, declared, src.name), declared
 
 
 @contextlib.contextmanager
@@ -159,13 +172,12 @@ def render(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    params = dict(parameters or {})
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
     executed = Path(executed).resolve() if executed else out.with_suffix(".ipynb")
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ts-render-") as work:
-        src, ipynb, _ = prepare(notebook, params, Path(work), kernel)
+        src, ipynb, _, params = prepare(notebook, dict(parameters or {}), Path(work), kernel)
+        out.parent.mkdir(parents=True, exist_ok=True)  # only once the parameters are accepted
         result = RenderResult(notebook=src, parameters=params, status="failed", title=title)
         # papermill fills {pm[run_uuid]} in the output path: the file name carries the run id
         run_dir = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", dir=out.parent))
@@ -212,6 +224,34 @@ def render(
     return result
 
 
+def render_pdf(notebook: str | os.PathLike, parameters: dict[str, Any] | None, out: Path, **kw) -> RenderResult:
+    """Render the page (self-contained, in a temporary folder) and print it to the A4 PDF ``out``.
+
+    The executed notebook is kept beside ``out`` on failure only, like :func:`render`.
+    """
+    from .printpdf import print_pdf
+
+    out = Path(out).resolve()
+    with tempfile.TemporaryDirectory(prefix="ts-pdf-") as work:
+        page = Path(work) / f"{out.stem}.html"
+        result = render(notebook, parameters, page, self_contained=True, **kw)
+        if not result.ok:
+            if result.executed:
+                kept = failed_path(out)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(result.executed, kept)
+                result.executed = kept
+            return result
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            print_pdf(page, out)
+        except TraffickstatsError as exc:
+            result.status, result.error, result.outputs = "failed", f"PDF: {exc}", []
+            return result
+    result.outputs, result.executed = [out], None
+    return result
+
+
 def _assets_href(out: Path, assets_dir: Path | None, self_contained: bool) -> str:
     """Install the shared assets (unless self-contained) and return their href from ``out``."""
     if self_contained:
@@ -221,4 +261,5 @@ def _assets_href(out: Path, assets_dir: Path | None, self_contained: bool) -> st
     return html.relative_href(assets_dir, out.parent)
 
 
-__all__ = ["RenderResult", "render", "resolve_notebook", "load_notebook", "prepare", "ParameterError"]
+__all__ = ["RenderResult", "render", "render_pdf", "resolve_notebook", "load_notebook", "prepare",
+           "checked_parameters", "ParameterError"]

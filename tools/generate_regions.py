@@ -1,9 +1,9 @@
-"""Maintainer tool: regenerate the rule-derived region CSVs in this folder.
+"""Maintainer tool: regenerate the rule-derived region CSVs of ``src/traffickstats/regions/``.
 
-Not imported at run time: the committed CSVs are the data. Run it after upgrading
+Not shipped with the package: the committed CSVs are the data. Run it after upgrading
 country_converter or changing a rule below, then review the diff:
 
-    python -m traffickstats.regions._generate [path/to/Global_Slavery_Index_2023.csv]
+    .venv/bin/python tools/generate_regions.py [path/to/Global_Slavery_Index_2023.csv]
 
 Every row gets a ``basis`` token saying how sure it is (see SOURCES.md). Rules are written
 as explicit lists so a reviewer can check them against a publisher's annex line by line.
@@ -19,7 +19,7 @@ import pandas as pd
 
 from traffickstats.geo.names import _coco_path, name_key, to_iso3
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "src" / "traffickstats" / "regions"
 
 #: The 12 Middle-East members of the ILO Arab States region, as listed in the project brief.
 ARAB_STATES = ["BHR", "IRQ", "JOR", "KWT", "LBN", "OMN", "QAT", "SAU", "SYR", "ARE", "YEM", "PSE"]

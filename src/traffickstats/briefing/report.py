@@ -1,0 +1,140 @@
+"""The report a briefing notebook builds: its language, its observations, the dataset files it
+read (each with a typed :class:`SourceRecord`), and every source shown, cited at the end.
+
+A notebook opens one report in its first cell::
+
+    report = Report.open("country_brief", lang=lang, country=country, glotip=glotip)
+    obs, t = report.obs, report.t
+
+and then selects rows in plain sight (``obs.query(...)``, ``report.dataset("glotip")``) and
+leaves each chart as its cell's result. While the report is open, every traffickstats chart the
+notebook displays is recorded (its sources), so ``blocks.sources(report)`` cites all of them.
+State lives on the report object, one per kernel, never in module globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import charts
+from ..geo import place_name
+from ..i18n import _, has
+from ..reference import citation, observations
+from ..schema import empty_observations
+from .sources import SourceRecord
+
+#: The dataset parameters a briefing notebook may take: a file path each, empty for none.
+DATASETS = ("glotip", "ctdc", "gsi")
+
+
+@dataclass
+class Report:
+    """What every cell of a briefing needs: language, observations and where they came from."""
+
+    notebook: str
+    lang: str
+    obs: pd.DataFrame
+    datasets: dict[str, SourceRecord] = field(default_factory=dict)  # parameter -> loaded release
+    rejected: dict[str, int] = field(default_factory=dict)  # parameter -> rows the loader refused
+    shown: list[str] = field(default_factory=list)  # source ids, in order of first display
+    _unsubscribe: object = field(default=None, repr=False)
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, notebook: str, *, lang: str, **datasets: str) -> Report:
+        """Bundled observations plus the dataset files given (``glotip=path``; empty: not given).
+
+        An unreadable file raises its loader's error: the report fails visibly rather than
+        quietly falling back to bundled data.
+        """
+        from ..loaders import load
+
+        unknown = set(datasets) - set(DATASETS)
+        if unknown:
+            raise TypeError(f"Report.open: unknown dataset(s) {', '.join(sorted(unknown))}; "
+                            f"known: {', '.join(DATASETS)}")
+        frames, records, rejected = [observations()], {}, {}
+        for name, path in datasets.items():
+            if not path:
+                continue
+            result = load(path)
+            frames.append(result.observations)
+            record = SourceRecord.from_dict(result.source, release=result.source_version)
+            records[name] = record
+            rejected[name] = result.rejected
+        frames = [f for f in frames if len(f)]
+        obs = pd.concat(frames, ignore_index=True) if frames else empty_observations()
+        report = cls(notebook, lang, obs, records, rejected)
+        report._unsubscribe = charts.on_display(report._record_figure)
+        return report
+
+    def close(self) -> None:
+        """Stop recording displayed charts (a notebook that opens a second report calls this)."""
+        if callable(self._unsubscribe):
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    # --- words and names -----------------------------------------------------------------
+
+    def t(self, key: str, **fmt) -> str:
+        """The catalogue text ``key`` in the report's language."""
+        return _(key, self.lang, **fmt)
+
+    def has_text(self, key: str) -> bool:
+        return has(key, self.lang)
+
+    def name(self, code: str, scheme: str | None = "iso3") -> str:
+        """A place's display name in the report's language (country, region or group)."""
+        return place_name(code, scheme, self.lang)
+
+    # --- data ----------------------------------------------------------------------------
+
+    @property
+    def bundled(self) -> pd.DataFrame:
+        """The bundled reference rows (every one with its facts.md id)."""
+        loaded = [r.source_id for r in self.datasets.values()]
+        return self.obs[~self.obs["source_id"].isin(loaded)]
+
+    def dataset(self, name: str) -> pd.DataFrame:
+        """Rows of one loaded dataset (``glotip``, ``ctdc``, ``gsi``); empty when not given."""
+        record = self.datasets.get(name)
+        if record is None:
+            return self.obs.iloc[0:0]
+        return self.obs[self.obs["source_id"] == record.source_id]
+
+    @property
+    def catalog(self) -> list[dict] | None:
+        """Source records of the loaded datasets, for chart footnotes (``catalog=``)."""
+        return [r.as_catalog() for r in self.datasets.values()] or None
+
+    # --- provenance ----------------------------------------------------------------------
+
+    def cite(self, source_id: str) -> str:
+        """One source cited in the report language, without the "Source :" prefix."""
+        from ..charts.labels import source_citation
+
+        return source_citation(source_id, self.lang, catalog=self.catalog)
+
+    def keep(self, frame) -> pd.DataFrame:
+        """Record the sources of rows shown in a table or text; returns the rows unchanged."""
+        if frame is not None and len(frame):
+            for sid in dict.fromkeys(frame["source_id"].dropna().astype(str)):
+                if sid not in self.shown:
+                    self.shown.append(sid)
+        return frame
+
+    def _record_figure(self, fig) -> None:
+        for sid in charts.meta(fig).get("sources", []):
+            if sid not in self.shown:
+                self.shown.append(sid)
+
+    def shown_sources(self) -> pd.DataFrame:
+        """One row per source shown so far (``source_id``), for :func:`blocks.sources`."""
+        return pd.DataFrame({"source_id": self.shown})
+
+    def citation(self, source_id: str) -> str:
+        """A full citation line ("Source : BIT (2012), ...") in the report language."""
+        return citation(source_id, self.lang if self.lang in ("fr", "en") else "en", catalog=self.catalog)
