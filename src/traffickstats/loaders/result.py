@@ -16,12 +16,10 @@ from __future__ import annotations
 import csv
 import heapq
 import tempfile
-from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 REJECT_COLUMNS = ["row", "column", "raw_value", "reason"]
@@ -51,7 +49,7 @@ def reason_key(reason, raw) -> str:
 
 class RejectLog:
     """Rejected rows appended as they are found: temporary CSV files (deleted with the log),
-    the row numbers in a compact array, and the count per reason.
+    one bit per row number (to count distinct rejected rows), and the count per reason.
 
     ``append((row, column, raw_value, reason))`` takes the same tuples (or dicts) the
     loaders put in lists. Lines are written to a run (a temporary file) while their row
@@ -65,7 +63,8 @@ class RejectLog:
     def __init__(self):
         self._runs: list = []
         self._writer = None
-        self._rows = array("q")
+        self._seen = bytearray()  # bit n set: row n has a reject line
+        self._distinct = self._lines = 0
         self._late: list[tuple] = []
         self._last = None
         self.by_reason: Counter = Counter()
@@ -77,7 +76,7 @@ class RejectLog:
         row = int(row)
         raw = None if raw is None else str(raw)
         column = None if column is None else str(column)
-        self._rows.append(row)
+        self._count(row)
         self.by_reason[reason_key(reason, raw)] += 1
         if self._last is None or row < self._last:
             if len(self._runs) >= self.MAX_RUNS:
@@ -93,13 +92,23 @@ class RejectLog:
         for item in items:
             self.append(item)
 
+    def _count(self, row: int) -> None:
+        byte, mask = row >> 3, 1 << (row & 7)
+        if byte >= len(self._seen):
+            self._seen.extend(bytes(byte + 1 - len(self._seen) + len(self._seen) // 2))  # amortised growth
+        if not self._seen[byte] & mask:
+            self._seen[byte] |= mask
+            self._distinct += 1
+        self._lines += 1
+
     def __len__(self) -> int:
-        return len(self._rows)
+        """Reject lines (a row may have several)."""
+        return self._lines
 
     @property
     def rejected(self) -> int:
         """Distinct rejected rows."""
-        return int(len(np.unique(np.frombuffer(self._rows, dtype=np.int64)))) if len(self._rows) else 0
+        return self._distinct
 
     def _read_run(self, fh):
         end = fh.tell()
