@@ -372,7 +372,7 @@ def test_negative_and_impossible_counts_are_rejected_with_column_and_raw_value(m
     assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "-3")
     assert rej.loc[2, "reason"] == "negative: a detected count cannot be below zero"
     assert (rej.loc[7, "column"], rej.loc[7, "raw_value"]) == ("Victimes", "1 234 567 890 123")
-    assert rej.loc[7, "reason"].startswith("more persons than the population of DZA")
+    assert rej.loc[7, "reason"].startswith("more persons than the population of DZA (46,164,219, UN WPP 2024)")
 
 
 def test_duplicates_are_reported_never_summed(messy):

@@ -44,8 +44,9 @@ class Report:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, notebook: str, *, lang: str, **datasets: str) -> Report:
-        """Bundled observations plus the dataset files given (``glotip=path``; empty: not given).
+    def open(cls, notebook: str, *, lang: str, names: str = "", **datasets: str) -> Report:
+        """Bundled observations plus the dataset files given (``glotip=path``; empty: not given),
+        loaded with the reviewed names file ``names`` when one is given (``pack --names``).
 
         An unreadable file raises its loader's error: the report fails visibly rather than
         quietly falling back to bundled data.
@@ -60,7 +61,7 @@ class Report:
         for name, path in datasets.items():
             if not path:
                 continue
-            result = load(path)
+            result = load(path, names=names or None)
             frames.append(result.observations)
             record = SourceRecord.from_dict(result.source, release=result.source_version)
             records[name] = record

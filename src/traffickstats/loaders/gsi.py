@@ -31,7 +31,7 @@ Gaps are kept visible: a country row with at least one figure is accepted and ev
 field is listed in ``warnings``; a row with no figure at all is rejected with the reason
 "no estimate published". Names go to ISO3 through :func:`traffickstats.geo.to_iso3`.
 
-Plausibility (:mod:`.plausibility`): a negative figure, a prevalence above 1,000 per 1,000,
+Plausibility (:mod:`.plausible`): a negative figure, a prevalence above 1,000 per 1,000,
 or an estimated number above the population given on the same row (else above the
 bundled population of the country, else 10 billion) rejects the row, naming the column and
 its text. A country given on two rows is never counted twice: identical rows keep the
@@ -50,7 +50,7 @@ from .. import geo
 from ..errors import DataFileError, NumberParseError
 from ..numbers import parse_number
 from ..schema import conform, empty_observations
-from . import plausibility
+from . import plausible
 from .cells import cell_text, is_empty
 from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
@@ -223,12 +223,13 @@ def _read_workbook(path: Path) -> tuple[list[str], list[list[str]], int]:
                               f"supported editions: {SUPPORTED}")
 
 
-def load_gsi(path) -> LoadResult:
+def load_gsi(path, names=None) -> LoadResult:
     """Load a GSI country table (see the module docstring) into modern_slavery / population observations.
 
     ``records``: one row per accepted country (``row``, ``name``, ``iso3``, ``region``
-    (ilo5 code or None)). Raises ``DataFileError`` when the file cannot be read, lacks the
-    Country and estimate columns, or is an edition this loader does not read.
+    (ilo5 code or None)). ``names``: a names file (path or ``geo.Names``) read before the
+    geography tables. Raises ``DataFileError`` when the file cannot be read, lacks the Country
+    and estimate columns, or is an edition this loader does not read.
     """
     path = Path(path)
     header, body, first_row = _read(path)
@@ -245,27 +246,28 @@ def load_gsi(path) -> LoadResult:
     edition = SOURCES[edition_name]
     raw = pd.DataFrame(body, columns=list(header), dtype=object).fillna("").astype(str)
     raw = raw[~(raw.apply(lambda r: "".join(r).strip(), axis=1) == "")] if len(raw) else raw
-    row_of = {i: first_row + int(k) for i, k in enumerate(raw.index)}
+    row_of = [first_row + int(k) for k in raw.index]  # spreadsheet rows (blank rows skipped)
     raw = raw.reset_index(drop=True)
 
-    names = raw[roles["country"]].str.strip()
-    distinct = sorted(set(names) - {""})
-    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False)))
+    labels = raw[roles["country"]].str.strip()
+    distinct = sorted(set(labels) - {""})
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    resolved = geo.resolve_labels(distinct, names=names, field_="geo")  # names file, then the tables
+    iso = resolved.code
 
     figures = [("stock", roles["stock"]), ("rate", roles["rate"])]
     if edition.population_year is not None:
         figures.append(("population", roles["population"]))
     rejects, warns, kept = [], [], []
     for i, rec in enumerate(raw.to_dict("records")):
-        row = row_of[i]  # spreadsheet row
-        name = names.iloc[i]
+        row = row_of[i]
+        name = labels.iloc[i]
         if not name:
             rejects.append((row, roles["country"].strip(), rec[roles["country"]], "country name missing"))
             continue
-        if iso.get(name) is None:
-            hint = geo.suggestions(name)
-            rejects.append((row, roles["country"].strip(), name, "unknown country name"
-                            + (f" (did you mean {' / '.join(hint)}?)" if hint else "")))
+        if iso.get(name) is None:  # suggestions: in the warnings (review_warnings below)
+            rejects.append((row, roles["country"].strip(), name,
+                            "unknown country name" if name in resolved.unresolved else resolved.reason[name]))
             continue
         values, gaps, bad = {}, [], []
         for role, col in figures:
@@ -303,6 +305,11 @@ def load_gsi(path) -> LoadResult:
         records.append({"row": k["row"], "name": k["name"], "iso3": k["iso3"], "region": k["region"]})
         obs.extend(_observations(k["iso3"], k["values"], edition))
 
+    column = roles["country"].strip()
+    first = {}
+    for i, name in enumerate(labels):
+        first.setdefault(name, row_of[i])
+    warns.extend(tuple(w.values()) for w in resolved.review_warnings(column, first, names, distinct))
     frame = conform(pd.DataFrame(obs)) if obs else conform(empty_observations())
     rej = pd.DataFrame(rejects, columns=REJECT_COLUMNS).astype(object)
     return LoadResult(
@@ -311,6 +318,7 @@ def load_gsi(path) -> LoadResult:
         warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object),
         source_version=edition.name, source=dict(edition.source),
         records=pd.DataFrame(records, columns=["row", "name", "iso3", "region"]),
+        unresolved=resolved.unresolved_records(column, first, labels.value_counts().to_dict()),
     )
 
 
@@ -319,7 +327,7 @@ def _implausible(row: int, iso3: str, values: dict) -> list[tuple]:
     measure = {"stock": ("estimate_stock", "persons"), "rate": ("rate", "per_1000"),
                "population": ("population", "persons")}
     for role, (value, col, text) in values.items():
-        reason = plausibility.check(*measure[role], iso3, "iso3", value)
+        reason = plausible.check(*measure[role], iso3, "iso3", value)
         if reason:
             return [(row, col, text, reason)]
     if "stock" in values and "population" in values and values["stock"][0] > values["population"][0]:

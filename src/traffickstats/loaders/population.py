@@ -22,7 +22,7 @@ code: its rows are rejected with that reason rather than filed under a made-up c
 A row is one line of the file (one country-year in the long layout, one place in the wide
 layouts). Empty cells and "..." mean "no figure" and give no observation; any other cell that
 is not a number of persons rejects its row (row, column = the year, raw value, reason), and
-so does a negative population or one above 10 billion (:mod:`.plausibility`). A place and
+so does a negative population or one above 10 billion (:mod:`.plausible`). A place and
 year given on two rows are both rejected (keeping both would double a denominator; the file
 does not say which is right).
 """
@@ -41,7 +41,7 @@ from .. import geo
 from ..errors import DataFileError, NumberParseError, UnknownGeographyError
 from ..numbers import parse_number, to_base_units
 from ..schema import conform
-from . import plausibility
+from . import plausible
 from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
 __all__ = ["load_population", "population_layout", "WB_AGGREGATES", "WB_LONG_HEADER", "DEFAULT_URL"]
@@ -159,7 +159,7 @@ def _number(text: str, scale: float = 1.0):
     if p.censored or p.value is None or p.unit is not None:
         return "a bound or a rate, not a number of persons"
     value = p.value if scale == 1 else to_base_units(p.value, scale)  # decimal: 11818.618 k -> 11818618
-    return plausibility.check("population", "persons", None, None, value) or value
+    return plausible.check("population", "persons", None, None, value) or value
 
 
 def _values(cells: pd.Series, scale: float = 1.0) -> pd.Series:
@@ -168,13 +168,17 @@ def _values(cells: pd.Series, scale: float = 1.0) -> pd.Series:
     return cells.map(dict(zip(uniq, (_number(u, scale) for u in uniq))))
 
 
-def _wb_geo(codes: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(geo, geo_scheme, reject reason or None) for World Bank country codes."""
+def _wb_geo(codes: pd.Series, names=None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(geo, geo_scheme, reject reason or None) for World Bank country codes (a reviewed names
+    file, ``names``, decides first for the codes it lists)."""
     uniq = sorted(set(codes))
     iso = dict(zip(uniq, geo.to_iso3(uniq, strict=False, warn=False)))
     table = {}
     for c in uniq:
-        if c == "WLD":
+        decided = names.get(c) if names is not None else None
+        if decided is not None:
+            table[c] = (decided.iso3, "iso3", None) if decided.is_country else (None, None, f"{R_GEO} (names file)")
+        elif c == "WLD":
             table[c] = ("WLD", "world", None)
         elif c in WB_AGGREGATES:
             table[c] = (c, "wb_aggregate", None)
@@ -222,9 +226,9 @@ def _read_csv(path: Path, skip: int) -> tuple[pd.DataFrame, np.ndarray, list[dic
     return df, np.asarray(lines, dtype=int), rejects
 
 
-def _long(path: Path):
+def _long(path: Path, names=None):
     df, rows, ragged = _read_csv(path, 0)
-    g, scheme, why = _wb_geo(df["Country Code"].str.strip())
+    g, scheme, why = _wb_geo(df["Country Code"].str.strip(), names)
     year = pd.to_numeric(df["Year"].where(df["Year"].str.strip().str.fullmatch(r"\d{4}")), errors="coerce")
     val = _values(df["Value"])
     frame = pd.DataFrame({"row": rows, "geo": g, "geo_scheme": scheme, "year": year, "value": val,
@@ -246,7 +250,7 @@ def _wide_preamble(path: Path) -> tuple[int, str | None]:
     raise DataFileError(path, "World Bank wide CSV without a 'Country Name, Country Code, ...' header")
 
 
-def _wide(path: Path):
+def _wide(path: Path, names=None):
     skip, updated = _wide_preamble(path)
     df, lines, ragged = _read_csv(path, skip)
     df = df.loc[:, [c for c in df.columns if c]]  # the trailing comma makes an unnamed last column
@@ -257,7 +261,7 @@ def _wide(path: Path):
     years = [c for c in df.columns if _YEAR.match(c.strip())]
     df["_row"] = lines
     long = df.melt(id_vars=["_row", "Country Code"], value_vars=years, var_name="year", value_name="raw")
-    g, scheme, why = _wb_geo(long["Country Code"].str.strip())
+    g, scheme, why = _wb_geo(long["Country Code"].str.strip(), names)
     frame = pd.DataFrame({"row": long["_row"], "geo": g, "geo_scheme": scheme,
                           "year": pd.to_numeric(long["year"]), "value": _values(long["raw"]),
                           "raw_value": long["raw"], "geo_reason": why, "raw_geo": long["Country Code"],
@@ -306,9 +310,12 @@ def _wpp(path: Path):
     return frame, [], version
 
 
-def load_population(path) -> LoadResult:
-    """Read a population table (see the module docstring) into a :class:`LoadResult`."""
+def load_population(path, names=None) -> LoadResult:
+    """Read a population table (see the module docstring) into a :class:`LoadResult`.
+
+    ``names``: a reviewed names file deciding World Bank country codes before the tables."""
     path = Path(path)
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
     if not path.is_file():
         raise DataFileError(path, "file not found")
     layout = population_layout(path)
@@ -316,7 +323,7 @@ def load_population(path) -> LoadResult:
         raise DataFileError(path, "not a population table: expected World Bank SP.POP.TOTL "
                                   "(long or wide CSV) or a UN WPP total-population workbook")
     reader = {"wb_long": _long, "wb_wide": _wide, "wpp": _wpp}[layout]
-    frame, ragged, version = reader(path)
+    frame, ragged, version = reader(path, names) if layout != "wpp" else reader(path)
     rows_read = int(frame["row"].nunique()) + len(ragged)
 
     # one reject line per bad row: geography first, then year, then value

@@ -51,7 +51,7 @@ Every cell that cannot be used rejects its row with row, column, raw value and r
 (e.g. row 4, column "Victimes", raw value "1,192", reason "ambiguous number: pass locale:
 fr or en in the mapping"). Reasons are the same words for every row with the problem, so
 ``rejects_by_reason`` groups them. Then, per the plausibility rules of
-:mod:`.plausibility`: a negative figure, or a count above the population of its place (or
+:mod:`.plausible`: a negative figure, or a count above the population of its place (or
 10 billion), is rejected with the value's column and raw text.
 
 Duplicates are never summed. Rows that give the same observation (every schema field but
@@ -85,11 +85,11 @@ from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
 from ..schema import COLUMNS, COUNT_MEASURES, conform
-from . import plausibility
+from . import plausible
 from .cells import cell_text, fold, is_empty
 from .dates import is_whole_years, parse_period
 from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_mapping
-from .result import LoadResult, RejectLog
+from .result import WARNING_COLUMNS, LoadResult, RejectLog
 from .tablefile import EXCEL_SUFFIXES, open_table
 
 __all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES",
@@ -207,7 +207,7 @@ def _header_index(header: list, mapping: Mapping, path: Path) -> dict[str, int]:
     return out
 
 
-def load_csv(path, mapping) -> UserFileResult:
+def load_csv(path, mapping, names=None) -> UserFileResult:
     """Read a user's CSV/Excel file through ``mapping`` (a YAML path or a dict).
 
     ``records``: accepted rows as canonical columns plus ``row`` (spreadsheet row number), so
@@ -227,7 +227,8 @@ def load_csv(path, mapping) -> UserFileResult:
     while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
         width -= 1
 
-    log, parts = RejectLog(), []
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    log, parts, review = RejectLog(), [], []
     batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
     raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
     pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
@@ -248,30 +249,69 @@ def load_csv(path, mapping) -> UserFileResult:
             except _RowReject as exc:
                 pending.append((rownum, exc.column, exc.raw, exc.reason))
         if len(batch) >= CHUNK or len(pending) >= (CHUNK if batch else _REJECTS_HELD):
-            _flush(batch, raws, pending, m, index, log, parts)
+            _flush(batch, raws, pending, m, index, log, parts, names, review)
             batch, raws, pending = [], {}, []
-    _flush(batch, raws, pending, m, index, log, parts)
+    _flush(batch, raws, pending, m, index, log, parts, names, review)
+    if not review:  # no row reached the places: the names file is still reviewed against the file
+        review.append(([], []))
+        _places([], [], m, names, *review[0])
 
     records = pd.concat(parts, ignore_index=True) if parts else _empty_records()
     records = _duplicates(records, m, log)
     obs = records.drop(columns=["row", "_raw"]).reset_index(drop=True)
     records = records.drop(columns=["_raw"]).reset_index(drop=True)
+    warns, unresolved = _merge_review(review)
     return UserFileResult(
         path=path, format="csv", rows_read=n_data, observations=obs, rejects=log,
         source_version=None, source=m.source_record(), records=records, encoding=table.encoding,
+        warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
         separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet,
     )
 
 
-def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, parts: list) -> None:
+def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, parts: list, names, review: list) -> None:
     """Convert places, check plausibility and the schema for one chunk; its rejects go to the log
-    in row order and its accepted rows to ``parts``."""
-    kept = _places(batch, pending, m) if batch else []
+    in row order, its accepted rows to ``parts`` and its label review to ``review``."""
+    kept = []
+    if batch:
+        warns, unresolved = [], []
+        kept = _places(batch, pending, m, names, warns, unresolved)
+        review.append((warns, unresolved))
     kept = _plausible(kept, raws, pending, m, index)
     if kept:
         parts.append(_validate(kept, raws, pending, m, index))
     pending.sort(key=lambda t: t[0])
     log.extend(pending)
+
+
+def _merge_review(review: list[tuple[list, list]]) -> tuple[list[dict], list[dict]]:
+    """The label review of every chunk as one for the file: an unresolved label once (rows
+    added up, its first row), a warning once (its first row), and a names-file line reported
+    as unused only when no chunk used it."""
+    if len(review) == 1:
+        return review[0]
+    labels: dict[tuple, dict] = {}
+    for _, unresolved in review:
+        for rec in unresolved:
+            key = (rec["column"], rec["label"])
+            if key in labels:
+                labels[key]["rows"] += rec["rows"]
+                labels[key]["first_row"] = min(labels[key]["first_row"], rec["first_row"])
+            else:
+                labels[key] = dict(rec)
+    warns: dict[tuple, dict] = {}
+    seen: dict[tuple, int] = {}
+    for chunk_warns, _ in review:
+        for w in chunk_warns:
+            key = (w["column"], w["raw_value"], w["warning"])
+            seen[key] = seen.get(key, 0) + 1
+            if key not in warns or (w["row"] is not None and (warns[key]["row"] is None or w["row"] < warns[key]["row"])):
+                warns[key] = dict(w)
+    unused_somewhere = [k for k in warns if k[0] == "names file" and "is not used by this dataset" in k[2]]
+    for key in unused_somewhere:
+        if seen[key] < len(review):  # another chunk used it
+            del warns[key]
+    return list(warns.values()), list(labels.values())
 
 
 def _empty_records() -> pd.DataFrame:
@@ -408,17 +448,21 @@ def _cell(field: str, cell, m: Mapping):
     return text
 
 
-def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping) -> list[tuple[int, dict]]:
-    """Convert geo / citizenship names to ISO3 (distinct names once); unknown names reject the row."""
+def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping, names=None, warns=None,
+            unresolved=None) -> list[tuple[int, dict]]:
+    """Convert geo / citizenship names to ISO3 (distinct names once, through the names file
+    first: :func:`traffickstats.geo.resolve_labels`); unknown names reject the row."""
     column_of = {f: c for c, f in m.columns.items()}
-    names = set()
+    labels = set()
     for _, r in rows:
         if r["geo_scheme"] == "iso3":
-            names.add(r["geo"])
+            labels.add(r["geo"])
         if r.get("citizenship") and r["citizenship"] not in _CITIZENSHIP_TOKENS:
-            names.add(r["citizenship"])
-    distinct = sorted(names)
-    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False))) if distinct else {}
+            labels.add(r["citizenship"])
+    distinct = sorted(labels)
+    resolved = {f: geo.resolve_labels(distinct, names=names, field_=f) for f in ("geo", "citizenship")}
+    first_row: dict = {}
+    count: dict = {}
     kept = []
     for rownum, r in rows:
         bad = None
@@ -428,26 +472,36 @@ def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping) -> list[tup
                 continue
             if not name or (field == "citizenship" and name in _CITIZENSHIP_TOKENS):
                 continue
-            if iso.get(name) is None:
-                hint = geo.suggestions(name)
+            first_row.setdefault((field, name), rownum)
+            count[(field, name)] = count.get((field, name), 0) + 1
+            res = resolved[field]
+            if res.code.get(name) is None:  # suggestions: in the warnings
                 bad = (rownum, column_of.get(field, field), name, f"unknown country {name!r}"
-                       + (f" (did you mean {' / '.join(hint)}?)" if hint else ""))
+                       if name in res.unresolved else res.reason[name])
                 break
-            r[field] = iso[name]
+            r[field] = res.code[name]
         if bad:
             rejects.append(bad)
         else:
             kept.append((rownum, r))
+    if warns is not None:
+        for field in ("geo", "citizenship"):
+            res, column = resolved[field], column_of.get(field, field)
+            seen = [n for (f, n) in first_row if f == field]
+            res.unresolved = [n for n in res.unresolved if (field, n) in first_row]
+            rows_of = {n: first_row[(field, n)] for n in seen}
+            warns.extend(res.review_warnings(column, rows_of, names if field == "geo" else None, distinct))
+            unresolved.extend(res.unresolved_records(column, rows_of, {n: count[(field, n)] for n in seen}))
     return kept
 
 
 def _plausible(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mapping, index) -> list:
-    """Rows whose figure is possible for what it measures (see :mod:`.plausibility`); the others
+    """Rows whose figure is possible for what it measures (see :mod:`.plausible`); the others
     are rejected with the column and raw text of the value (or bound) at fault."""
     column_of = {f: c for c, f in m.columns.items()}
     kept = []
     for rownum, r in rows:
-        reason = plausibility.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
+        reason = plausible.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
                                     r.get("value"), r.get("lower"), r.get("upper"))
         if reason is None:
             kept.append((rownum, r))
@@ -461,7 +515,7 @@ def _plausible(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mappi
 def _alone_implausible(r: dict, field: str) -> bool:
     """Whether ``field`` (value, lower or upper) is implausible on its own."""
     figure = {"value": None, "lower": None, "upper": None, field: r.get(field)}
-    return plausibility.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
+    return plausible.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
                               figure["value"], figure["lower"], figure["upper"]) is not None
 
 
