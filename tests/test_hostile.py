@@ -618,6 +618,8 @@ def test_csvsafe_defuses_text_and_keeps_numbers():
 
     back = list(csv.reader(io.StringIO(csvsafe.to_csv(df))))
     assert back[1][:2] == ["'" + FORMULAS[0], "-3.5"]
+    assert [csvsafe.undefuse_cell(r[0]) for r in back[1:7]] == FORMULAS  # read back as written
+    assert csvsafe.undefuse_cell("'quoted") == "'quoted" and csvsafe.undefuse_cell("'") == "'"
 
 
 def test_rejects_file_defuses_raw_values(capsys, tmp_path):

@@ -441,3 +441,23 @@ def test_rejects_by_reason_does_not_split_on_quoted_names(tmp_path):
     by_reason = res.summary()["rejects_by_reason"]
     assert sum(by_reason.values()) == 2
     assert all("Atlantide" not in k and "Narnia" not in k for k in by_reason)
+
+
+def test_chunks_do_not_change_the_result(tmp_path, monkeypatch):
+    """The same GENERATED file read in chunks of 2 rows and in one chunk: the same records,
+    rejects (in row order) and label review (an unknown name counted once, over its rows)."""
+    from traffickstats.loaders import usercsv
+
+    rows = [["Tunisie", str(2000 + i), str(i), "Femmes", ""] for i in range(7)]
+    rows += [["Atlantide", "2001", "3", "Femmes", ""], ["Tunisie", "2003", "-1", "Femmes", ""],
+             ["Atlantide", "2002", "4", "Femmes", ""], ["Tunisie", "2004", "4", "Femmes", ""]]
+    path, m = _csv(tmp_path, rows), _mapping(tmp_path)
+    whole = load_csv(path, m)
+    monkeypatch.setattr(usercsv, "CHUNK", 2)
+    monkeypatch.setattr(usercsv, "_REJECTS_HELD", 1)
+    chunked = load_csv(path, m)
+    assert chunked.records.equals(whole.records)
+    assert chunked.rejects.equals(whole.rejects) and chunked.rejects["row"].is_monotonic_increasing
+    assert chunked.unresolved == whole.unresolved
+    assert [u["rows"] for u in chunked.unresolved] == [2] and chunked.unresolved[0]["first_row"] == 9
+    assert chunked.summary() == whole.summary()

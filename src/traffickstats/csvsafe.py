@@ -28,7 +28,7 @@ import csv
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "defuse_cell", "defuse", "to_csv", "writer"]
+__all__ = ["FORMULA_PREFIXES", "defuse_cell", "undefuse_cell", "defuse", "to_csv", "writer"]
 
 #: Leading characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -42,6 +42,14 @@ def defuse_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def undefuse_cell(text: str) -> str:
+    """The value a defused cell stands for, when the package reads back a file it wrote
+    (``'=1+1`` -> ``=1+1``); any other text as is."""
+    if isinstance(text, str) and text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def defuse(df: pd.DataFrame) -> pd.DataFrame:
