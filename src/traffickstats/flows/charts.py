@@ -26,6 +26,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import csvsafe
 from ..charts._base import esc, finish, items_text
 from ..charts.style import INK, MUTED, OKABE_ITO, register
 from ..errors import ParameterError, TraffickstatsError
@@ -97,7 +98,7 @@ def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt
     meta = dict(fig.layout.meta)
     ts = dict(meta["traffickstats"])
     ts["table"] = _table(shown, lang, rank=rank)
-    ts["csv"] = shown[[c for c in FLOW_COLUMNS + ["rank"] if c in shown.columns]].to_csv(index=False)
+    ts["csv"] = csvsafe.to_csv(shown[[c for c in FLOW_COLUMNS + ["rank"] if c in shown.columns]])
     fig.update_layout(meta={"traffickstats": ts})
     return fig
 
