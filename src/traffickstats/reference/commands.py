@@ -14,6 +14,8 @@ import pandas as pd
 from ..i18n import _ as tr
 from ..i18n import label
 from .. import periods
+from ..bases import translate
+from ..schema import COLUMNS
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
 from .repeats import same_figure_groups
@@ -33,7 +35,7 @@ WORDS: dict[str, dict] = {
         "location": "Emplacement",
         "evidence": "Preuve",
         "note": "Note (en anglais, telle que saisie)",
-        "base": "Base (100 %, en anglais)",
+        "base": "Base (100 %)",
         "same_figure": "Même chiffre",
         "know": "À savoir",
         "no_url": "(pas d'adresse : à vérifier dans la publication d'origine)",
@@ -265,7 +267,7 @@ def explain_record(row: pd.Series, lang: str) -> dict:
     return {
         "fact_id": _clean(row["fact_id"]),
         "figure": _figure(row, lang),
-        **{c: _clean(row[c]) for c in bundled.COLUMNS if c not in ("fact_id",)},
+        **{c: _clean(row[c]) for c in COLUMNS if c not in ("fact_id",)},
         "indicator_label": label("indicator", row["indicator"], lang),
         "measure_label": label("measure", row["measure"], lang),
         "period_label": _period(row, lang),
@@ -278,6 +280,7 @@ def explain_record(row: pd.Series, lang: str) -> dict:
         "pitfalls": [WORDS[lang]["pitfall"][k] for k in pitfall_keys(row)],
         "matched_reading": _clean(row.get("reading")),
         "also_published_as": [{**t, "indicator_label": label("indicator", t["indicator"], lang)} for t in twins],
+        "base_text": translate(row["base"], lang),  # the base in ``lang`` (locales/bases.csv)
     }
 
 
@@ -316,7 +319,7 @@ def explain(args) -> int:
         lines.append(f"  {w['period']}{sep}{rec['period_label']}")
         lines.append(f"  {w['geo']}{sep}{rec['geo_label']}")
         if rec["base"]:
-            lines.append(f"  {w['base']}{sep}{rec['base']}")
+            lines.append(f"  {w['base']}{sep}{rec['base_text']}")
         parts = [label(k, rec[k], lang) for k in ("sex", "age", "form") if rec[k] not in (None, "total")]
         if parts:
             lines.append(f"  {w['breakdown']}{sep}{', '.join(parts)}")
