@@ -270,7 +270,7 @@ def gaps(report: Report, keys) -> None:
 
 def sources(report: Report) -> None:
     """Every source cited above, once, in order of first appearance."""
-    from ..charts._base import footnote_text
+    from ..charts.labels import footnote_text
 
     shown = report.shown_sources()
     if shown.empty:

@@ -45,8 +45,9 @@ class Report:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, notebook: str, *, lang: str, **datasets: str) -> Report:
+    def open(cls, notebook: str, *, lang: str, names: str = "", **datasets: str) -> Report:
         """Bundled observations plus the dataset files given (``glotip=path``; empty: not given),
+        loaded with the reviewed names file ``names`` when one is given (``pack --names``), and
         protected against small counts (:func:`traffickstats.disclosure.protect`) before any
         cell sees them: every count of 1 to 4 people reads "moins de 5", whatever its source.
 
@@ -63,7 +64,7 @@ class Report:
         for name, path in datasets.items():
             if not path:
                 continue
-            result = load(path)
+            result = load(path, names=names or None)
             frames.append(result.observations)
             record = SourceRecord.from_dict(result.source, release=result.source_version)
             records[name] = record
@@ -120,7 +121,7 @@ class Report:
 
     def cite(self, source_id: str) -> str:
         """One source cited in the report language, without the "Source :" prefix."""
-        from ..charts._base import source_citation
+        from ..charts.labels import source_citation
 
         return source_citation(source_id, self.lang, catalog=self.catalog)
 

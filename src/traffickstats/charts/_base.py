@@ -26,7 +26,7 @@ from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
 from ..schema import COLUMNS, period_text, with_years
 from . import layout
-from .labels import (base_label, base_text, footnote_text, geo_label, hover_lines, is_computed,  # noqa: F401
+from .labels import (base_label, base_text, footnote_text, geo_label, is_computed,
                      period_label, same_figure_note, series_label, source_citation, value_label)
 from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
 

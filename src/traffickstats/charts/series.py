@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from ..formatting import axis_tickformat
 from ..i18n import _, label, text_direction
 from ..periods import is_partial
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, hover_lines, period_label,
-                    range_name, series_label, unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, range_name, unique_by
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .style import BASE_FONT_SIZE, EDGE, INK, OKABE_ITO, SYMBOLS
 from .textfit import text_width
 

@@ -39,7 +39,7 @@ from ..guard import sum_qualifier
 from ..i18n import _
 from ..paths import package_resource
 from .analysis import aggregate, require_one, top_corridors
-from .table import FLOW_COLUMNS, format_total, protect_flows, to_observations, validate
+from .table import FLOW_COLUMNS, format_total, protect_flows, to_observations
 
 __all__ = ["sankey", "flow_map", "corridor_table", "centroids", "place_name"]
 
@@ -279,7 +279,7 @@ def corridor_table(flows: pd.DataFrame, lang: str = "fr", n: int | None = 10, ti
     table = _table(ranked, lang, rank=True)
     if title is None:
         title = _("flows.title.corridors", lang, period=_period_text(f, lang))
-    from ..charts._base import footnote_text
+    from ..charts.labels import footnote_text
 
     foot = footnote_text(to_observations(f), lang, _catalog(f, catalog))
     e = html.escape
