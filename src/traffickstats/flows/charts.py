@@ -119,8 +119,8 @@ def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt
     ts = dict(meta["traffickstats"])
     ts["table"] = _table(shown, lang, rank=rank)
     # qualifier and base as their own columns, like every chart's CSV (flows are counts: no base)
-    ts["csv"] = shown.assign(base=None)[[c for c in FLOW_COLUMNS + ["base", "rank"] if c in shown.columns
-                                         or c == "base"]].to_csv(index=False)
+    shown = shown.assign(base=None)
+    ts["csv"] = shown[[c for c in FLOW_COLUMNS + ["base", "rank"] if c in shown.columns]].to_csv(index=False)
     fig.update_layout(meta={"traffickstats": ts})
     return fig
 
