@@ -27,7 +27,7 @@ country = "TUN"  # [country] ISO3 code or a name in French, English or Arabic ("
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
@@ -193,7 +193,7 @@ if "glotip" in report.datasets:
     blocks.disclosure_note(report)
 
 # %% [markdown] tags=["remove-cell"]
-# ## Walk Free GSI 2023 (only with `gsi`)
+# ## Walk Free Global Slavery Index (only with `gsi`)
 # The modelled prevalence and number of people in modern slavery: estimates, not counts.
 
 # %%

@@ -27,7 +27,7 @@ country = ""  # [country] flows to and from this country only (ISO3 or a name); 
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%

@@ -21,6 +21,7 @@ import unicodedata
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import csvsafe
 from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
@@ -255,7 +256,7 @@ def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: st
         fig.update_layout(height=height)
     name = slugify(title)
     table = data_table(obs, lang, catalog)
-    csv = obs[[c for c in COLUMNS if c in obs.columns]].to_csv(index=False)
+    csv = csvsafe.to_csv(obs[[c for c in COLUMNS if c in obs.columns]])  # formula-leading text defused
     fig.update_layout(meta={"traffickstats": {
         "kind": kind, "lang": lang, "dir": "rtl" if rtl else "ltr", "name": name, "title": title,
         "sources": list(dict.fromkeys(obs["source_id"].astype(str))),

@@ -31,6 +31,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import csvsafe
 from ..charts._base import esc, finish, items_text
 from ..charts.style import INK, MUTED, OKABE_ITO, register
 from ..errors import ParameterError, TraffickstatsError
@@ -120,7 +121,7 @@ def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt
     ts["table"] = _table(shown, lang, rank=rank)
     # qualifier and base as their own columns, like every chart's CSV (flows are counts: no base)
     shown = shown.assign(base=None)
-    ts["csv"] = shown[[c for c in FLOW_COLUMNS + ["base", "rank"] if c in shown.columns]].to_csv(index=False)
+    ts["csv"] = csvsafe.to_csv(shown[[c for c in FLOW_COLUMNS + ["base", "rank"] if c in shown.columns]])
     fig.update_layout(meta={"traffickstats": ts})
     return fig
 

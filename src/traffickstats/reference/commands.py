@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..i18n import _ as tr
 from ..i18n import label
-from .. import periods
+from .. import csvsafe, periods
 from ..bases import translate
 from ..schema import COLUMNS
 from . import bundled
@@ -142,7 +142,7 @@ def _clean(v):
 def _print_frame(df: pd.DataFrame, fmt: str, table: pd.DataFrame, title: str) -> None:
     """csv / json carry every column of ``df``; the rich table shows the compact ``table`` view."""
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        csvsafe.to_csv(df, sys.stdout)  # formula-leading text cells defused (OWASP)
     elif fmt == "json":
         # to_json writes NaN / <NA> as null and keeps every column.
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=1) + "\n")
