@@ -204,6 +204,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # `traffickstats data show | head`
         return 0
+    except OSError as exc:  # a file the command reads or writes: one line naming it, no traceback
+        from .errors import os_reason
+
+        where = getattr(exc, "filename", None)
+        print("traffickstats: error: " + " ".join((f"{where}: " if where else "") .split() + os_reason(exc).split()),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:  # Ctrl-C: the command cleaned up on its way out (and may say what is left)
+        note = " ".join(str(exc).split())
+        print(f"traffickstats: interrupted{': ' + note if note else ''}", file=sys.stderr)
+        return 130
     return int(status or 0)
 
 

@@ -60,3 +60,45 @@ class ParameterError(TraffickstatsError, ValueError):
 
 class ExportError(TraffickstatsError, RuntimeError):
     """A static export could not run (e.g. no Chromium installed)."""
+
+
+class OutputError(TraffickstatsError, OSError):
+    """A file or folder could not be written: read-only, full disk, permission, a file where a
+    folder is needed. The message names the path and says why in words, on one line."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
+
+    @classmethod
+    def from_os(cls, exc: OSError, path=None, doing: str = "cannot write") -> "OutputError":
+        """The one-line error for an OSError raised while writing ``path`` (default: the
+        path the error names)."""
+        if isinstance(exc, OutputError):
+            return exc
+        where = getattr(exc, "filename", None) or path or "?"
+        return cls(where, f"{doing}: {os_reason(exc)}")
+
+
+#: What an errno means for someone writing reports, in words (strerror is kept beside it).
+_OS_REASONS = {
+    "ENOSPC": "no space left on the disk",
+    "EDQUOT": "disk quota exceeded",
+    "EROFS": "the file system is read-only",
+    "EACCES": "permission denied",
+    "EPERM": "operation not permitted",
+    "EEXIST": "a file is in the way",
+    "ENOTDIR": "a part of the path is a file, not a folder",
+    "EISDIR": "is a folder, not a file",
+    "ENOENT": "no such file or folder",
+    "ENAMETOOLONG": "the name is too long",
+    "EMFILE": "too many open files",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """``"no space left on the disk"`` for ENOSPC, etc.; else the system's own words."""
+    import errno
+
+    name = errno.errorcode.get(getattr(exc, "errno", None) or 0)
+    return _OS_REASONS.get(name) or (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)
