@@ -5,6 +5,8 @@ Executes the tiny fixture notebooks in tests/notebooks/ (hand-written test input
 
 from __future__ import annotations
 
+import json
+
 import re
 import time
 from pathlib import Path
@@ -231,7 +233,7 @@ def test_charts_and_plotly_loaded_once_from_the_shared_asset(arabic_report):
 def test_footer_carries_parameters_run_id_version_and_date(arabic_report):
     html = arabic_report.read_text(encoding="utf-8")
     executed = nbformat.read(arabic_report.with_suffix(".ipynb"), as_version=4)
-    run_id = Path(executed.metadata.papermill.output_path).stem
+    run_id = executed.metadata.traffickstats.run_id  # the executed notebook says which run made the page
     assert re.fullmatch(r"[0-9a-f-]{36}", run_id)
     footer = html.split('<footer class="ts-footer">', 1)[1]
     assert run_id in footer
@@ -277,3 +279,21 @@ def test_the_render_engine_imports_no_briefing_content():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_keeps_the_notebook_as_far_as_it_ran(tmp_path):
+    """papermill saves nothing while it runs (no save per cell); the notebook held in memory is
+    written, whole, once the kernel has died."""
+    dies = Path(__file__).parent / "notebooks" / "fault_kernel_dies.py"
+    res = render(dies, {"lang": "fr"}, tmp_path / "dies.html")
+    assert res.status == "failed" and "kernel" in res.error.lower(), res.error
+    assert res.executed == (tmp_path / "dies.failed.ipynb").resolve()
+    nb = nbformat.read(res.executed, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    title = next(c for c in code if "page.title" in c.source)
+    assert "Fixture: the kernel dies" in json.dumps(title.outputs)  # the cell that ran, with its output
+    assert nb.metadata.papermill.parameters == {"lang": "fr"}
+    assert nb.metadata.traffickstats.run_id == res.run_id
+    assert not (tmp_path / "dies.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dies.failed.ipynb"]  # nothing else, nothing hidden

@@ -16,6 +16,7 @@ import copy
 import functools
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,7 +111,19 @@ def _scripts(nb, self_contained: bool, assets_href: str) -> list[dict]:
     return [{"src": f"{base}/{assets.plotly_js_name()}"}, {"src": f"{base}/{assets.TOPOJSON_REL}"}]
 
 
+_local = threading.local()
+
+
 def _exporter():
+    """The page exporter, built once per thread (templates compiled once: a pack worker
+    renders many reports) and reused."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        exporter = _local.exporter = _new_exporter()
+    return exporter
+
+
+def _new_exporter():
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 

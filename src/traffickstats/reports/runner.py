@@ -1,23 +1,27 @@
 """Render one briefing notebook: check parameters, execute with papermill, export offline HTML.
 
 ``render()`` is the unit the pack runs in parallel. It never leaves a half-written file:
-the executed notebook and the HTML are written under temporary names and renamed. A failed
-run keeps its executed notebook as ``<name>.failed.ipynb`` and leaves any previous HTML
-untouched; parameter problems raise ``ParameterError`` before any kernel starts.
+papermill executes the notebook in memory (no save after each cell), then the executed
+notebook and the HTML are written together under temporary names and renamed. A failed run
+(a cell error, a dead kernel, a full disk) keeps the notebook as far as it ran as
+``<name>.failed.ipynb`` and leaves any previous HTML untouched; parameter problems raise
+``ParameterError`` and an output folder that cannot be written raises ``OutputError``, both
+before any kernel starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
+import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, TraffickstatsError  # noqa: F401 - ParameterError re-exported
+from ..errors import OutputError, ParameterError, TraffickstatsError  # noqa: F401 - ParameterError re-exported
 from ..paths import notebooks_dir
 from .. import atomic
 from . import assets, html, parameters
@@ -144,6 +148,62 @@ def failed_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.failed.ipynb")
 
 
+class _Engine:
+    """papermill's nbclient engine, holding on to the notebook it executes.
+
+    papermill is asked not to save the notebook at all (saving after every cell costs about a
+    fifth of a report's CPU time, and a save on a full disk leaves a truncated file): the
+    runner writes the executed notebook itself, atomically, once. When the kernel dies
+    mid-run papermill raises without returning the notebook; the one held here, executed up
+    to the failing cell, is then kept as ``<name>.failed.ipynb``.
+    """
+
+    local = threading.local()
+
+    @classmethod
+    def register(cls) -> str:
+        from papermill.engines import NBClientEngine, papermill_engines
+
+        if cls.NAME not in papermill_engines._engines:  # noqa: SLF001 - papermill has no lookup
+            class Keeping(NBClientEngine):
+                @classmethod
+                def execute_notebook(klass, nb, kernel_name, **kw):
+                    cls.local.nb = nb  # executed in place: holds the outputs so far
+                    return super().execute_notebook(nb, kernel_name, **kw)
+
+            papermill_engines.register(cls.NAME, Keeping)
+        return cls.NAME
+
+    NAME = "traffickstats"
+
+
+def _execute(ipynb: Path, params: dict, *, kernel: str, cwd: Path, start_timeout: int, timeout: int):
+    """``(executed notebook or None, error or None)``: papermill run in memory, never saved."""
+    import papermill
+
+    _Engine.local.nb = None
+    try:
+        with _kernel_env(PLOTLY_RENDERER="plotly_mimetype"), socket_folder():
+            nb = papermill.execute_notebook(
+                str(ipynb), None, parameters=params or None, engine_name=_Engine.register(),
+                kernel_name=kernel, language="python", progress_bar=False, log_output=False,
+                cwd=str(cwd), start_timeout=start_timeout, execution_timeout=timeout,
+                kernel_manager_class=KERNEL_MANAGER, request_save_on_cell_execute=False,
+            )
+        return nb, None
+    except Exception as exc:  # noqa: BLE001 - isolate any failure (cell error, dead kernel, timeout)
+        return _Engine.local.nb, _describe(exc)
+    finally:
+        _Engine.local.nb = None
+
+
+def _notebook_text(nb, run_id: str) -> str:
+    import nbformat
+
+    nb.metadata.setdefault("traffickstats", {})["run_id"] = run_id
+    return nbformat.writes(nb)
+
+
 def render(
     notebook: str | os.PathLike,
     parameters: dict[str, Any] | None,
@@ -167,59 +227,49 @@ def render(
       notebook's metadata).
 
     Raises ParameterError before running anything when a parameter is unknown, mistyped
-    or not a plain literal. Execution and export errors give ``status="failed"``.
+    or not a plain literal, and OutputError when ``out``'s folder cannot be written (before
+    any kernel starts). Execution and export errors give ``status="failed"``; so does a
+    write that fails (a full disk), which leaves no partial file and the earlier page whole.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     out = Path(out).resolve()
     executed = Path(executed).resolve() if executed else out.with_suffix(".ipynb")
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ts-render-") as work:
         src, ipynb, _, params = prepare(notebook, dict(parameters or {}), Path(work), kernel)
-        out.parent.mkdir(parents=True, exist_ok=True)  # only once the parameters are accepted
-        result = RenderResult(notebook=src, parameters=params, status="failed", title=title)
-        # papermill fills {pm[run_uuid]} in the output path: the file name carries the run id
-        run_dir = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", dir=out.parent))
-        template = str(run_dir).replace("{", "{{").replace("}", "}}") + "/{pm[run_uuid]}.ipynb"
-        nb_out, error = None, None
-        try:
-            with _kernel_env(PLOTLY_RENDERER="plotly_mimetype"), socket_folder():
-                nb_out = papermill.execute_notebook(
-                    str(ipynb), template, parameters=params or None,
-                    kernel_name=kernel, language="python",
-                    progress_bar=False, log_output=False, cwd=str(src.parent),
-                    start_timeout=start_timeout, execution_timeout=timeout,
-                    kernel_manager_class=KERNEL_MANAGER,
-                )
-        except (PapermillExecutionError, Exception) as exc:  # noqa: BLE001 - isolate any failure
-            error = _describe(exc)
-        written = sorted(run_dir.glob("*.ipynb"))
-        result.run_id = written[0].stem if written else None
-        try:
-            if nb_out is not None:
-                try:
-                    page = html.export(nb_out, html.PageInfo(
-                        lang=str(params.get("lang", "fr")), title=title or src.stem,
-                        notebook=src.name, parameters=params, run_id=result.run_id or "",
-                    ), self_contained=self_contained, assets_href=_assets_href(out, assets_dir, self_contained))
-                    result.title = html.page_title(nb_out) or title
-                except Exception as exc:  # noqa: BLE001 - a broken template or output must not stop a pack
-                    error = f"HTML export failed: {_describe(exc)}"
-            if error is None:
-                if written:
-                    os.replace(written[0], executed)
-                    result.executed = executed
-                atomic.write_text(out, page)
-                failed_path(out).unlink(missing_ok=True)
-                result.status, result.outputs = "ok", [out]
+        if out.is_dir():
+            raise OutputError(out, "is a folder; give a file name ending in .html")
+        atomic.check_folder(out.parent)  # only once the parameters are accepted
+        result = RenderResult(notebook=src, parameters=params, status="failed", title=title,
+                              run_id=str(uuid.uuid4()))
+        nb_out, error = _execute(ipynb, params, kernel=kernel, cwd=src.parent,
+                                 start_timeout=start_timeout, timeout=timeout)
+        if nb_out is not None and error is None:
+            try:
+                page = html.export(nb_out, html.PageInfo(
+                    lang=str(params.get("lang", "fr")), title=title or src.stem,
+                    notebook=src.name, parameters=params, run_id=result.run_id,
+                ), self_contained=self_contained, assets_href=_assets_href(out, assets_dir, self_contained))
+                result.title = html.page_title(nb_out) or title
+            except OutputError as exc:  # the shared assets could not be installed
+                error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a broken template or output must not stop a pack
+                error = f"HTML export failed: {_describe(exc)}"
+        if error is None:
+            try:
+                atomic.write_all({executed: _notebook_text(nb_out, result.run_id), out: page})
+            except OutputError as exc:
+                error = str(exc)
             else:
-                result.error = error
-                if written:
-                    os.replace(written[0], failed_path(out))
+                failed_path(out).unlink(missing_ok=True)
+                result.status, result.outputs, result.executed = "ok", [out], executed
+        if error is not None:
+            result.error = error
+            if nb_out is not None:
+                try:  # the notebook as far as it ran, for debugging; whole or not at all
+                    atomic.write_text(failed_path(out), _notebook_text(nb_out, result.run_id))
                     result.executed = failed_path(out)
-        finally:
-            shutil.rmtree(run_dir, ignore_errors=True)
+                except OutputError as exc:
+                    result.error = f"{error}; its executed notebook could not be kept either ({exc.reason})"
     result.seconds = round(time.perf_counter() - t0, 3)
     return result
 
@@ -232,17 +282,21 @@ def render_pdf(notebook: str | os.PathLike, parameters: dict[str, Any] | None, o
     from .printpdf import print_pdf
 
     out = Path(out).resolve()
+    if out.is_dir():
+        raise OutputError(out, "is a folder; give a file name ending in .pdf")
+    atomic.check_folder(out.parent)
     with tempfile.TemporaryDirectory(prefix="ts-pdf-") as work:
         page = Path(work) / f"{out.stem}.html"
         result = render(notebook, parameters, page, self_contained=True, **kw)
         if not result.ok:
             if result.executed:
                 kept = failed_path(out)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(result.executed, kept)
-                result.executed = kept
+                try:
+                    atomic.copy_file(result.executed, kept)
+                    result.executed = kept
+                except OutputError as exc:
+                    result.error, result.executed = f"{result.error}; the executed notebook could not be kept ({exc})", None
             return result
-        out.parent.mkdir(parents=True, exist_ok=True)
         try:
             print_pdf(page, out)
         except TraffickstatsError as exc:
