@@ -64,7 +64,8 @@ class Report:
         for name, path in datasets.items():
             if not path:
                 continue
-            result = load(path, names=names or None)
+            # read as the format its parameter names: a wrong file gets that loader's message
+            result = load(path, format=name, names=names or None)
             frames.append(result.observations)
             record = SourceRecord.from_dict(result.source, release=result.source_version)
             records[name] = record

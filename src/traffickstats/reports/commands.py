@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from pathlib import Path
 
-from ..errors import ParameterError
+from ..errors import OutputError, ParameterError
 from . import parameters as params_mod
 
 
@@ -42,6 +43,8 @@ def report(args) -> int:
     src = resolve_notebook(args.notebook)
     resolved, declared = checked_parameters(src, _given(args))
     out = Path(args.out) if args.out else default_output(src, resolved, declared)
+    if out.is_dir():
+        raise OutputError(out, "is a folder; give a file name ending in .html or .pdf")
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise ParameterError(f"--out {out}: the file name must end in .html or .pdf")
     self_contained = not args.shared_assets
@@ -70,6 +73,8 @@ def pack(args) -> int:
     elif extra:
         raise ParameterError("-p/-r/-f/-y parameters go with --notebook (the plan gives each report its own)")
     langs = tuple(lang.strip() for lang in args.lang.split(",") if lang.strip()) if args.lang else None
+    # SIGTERM (a CI timeout, `kill`) stops the pack as Ctrl-C does: workers ended, manifest written
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     result = render_pack(
         args.out,
         plan=plan,

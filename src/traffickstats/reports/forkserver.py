@@ -466,6 +466,7 @@ class ForkServer:
                 [*prefix, "-m", __name__, "--listen-fd", str(listener.fileno()), "--ctl-fd",
                  str(ctl_child.fileno()), "--prefix", json.dumps(list(prefix)), "--preload", ",".join(preload)],
                 pass_fds=(listener.fileno(), ctl_child.fileno()), stdin=subprocess.DEVNULL, cwd=folder,
+                process_group=0,  # Ctrl-C at the terminal is for the pack, not for us (we end with it)
             )
         except BaseException:
             ctl.close()

@@ -31,19 +31,22 @@ and traffickstats installed on every worker)::
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ParameterError, TraffickstatsError
+from ..errors import OutputError, ParameterError, TraffickstatsError
 from ..paths import data_dir
 from .. import atomic
 from . import assets, figures, index
@@ -231,6 +234,10 @@ def _warm_worker(fork_server: tuple | None = None) -> None:
     from .kernel import die_with_parent, use_server
 
     die_with_parent()
+    # Ctrl-C is the pack's to handle: a worker would print a traceback and lose its report's
+    # temporary files. It was blocked while the pack started this process (see _sigint_held)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if fork_server:
         use_server(*fork_server)
     os.environ.setdefault("TRAFFICKSTATS_NO_PROGRESS", "1")
@@ -256,8 +263,9 @@ def render_task(task: dict) -> dict:
             self_contained=task["self_contained"], assets_dir=out / "assets",
             kernel=task["kernel"], title=task["title"],
         )
-    except TraffickstatsError as exc:  # bad parameters: nothing ran
-        return {"status": "failed", "error": str(exc), "outputs": [], "seconds": 0.0, "run_id": None,
+    except (TraffickstatsError, OSError) as exc:  # bad parameters, a folder that cannot be written
+        error = str(exc) if isinstance(exc, TraffickstatsError) else str(OutputError.from_os(exc, html_path))
+        return {"status": "failed", "error": error, "outputs": [], "seconds": 0.0, "run_id": None,
                 "executed": None, "warnings": warnings, "figures": []}
     outputs = [p.relative_to(out).as_posix() for p in res.outputs]
     if res.ok and "pdf" in task["formats"]:
@@ -265,7 +273,7 @@ def render_task(task: dict) -> dict:
         try:
             printpdf.print_pdf(html_path, pdf)
             outputs.append(pdf.relative_to(out).as_posix())
-        except TraffickstatsError as exc:
+        except (TraffickstatsError, OSError) as exc:
             warnings.append(f"pdf: {exc}")
     figs = []
     if res.ok and res.executed:
@@ -398,7 +406,7 @@ def render_pack(
         specs = plan_reports(plan, langs=langs, countries=countries, datasets=datasets, kernel=kernel)
     if jobs is not None and jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
-    out.mkdir(parents=True, exist_ok=True)
+    atomic.check_folder(out)  # a file in the way, read-only, no permission: one line, nothing run
     for spec in specs:
         _check_output(out, spec.output)
     jobs = jobs or os.cpu_count() or 1
@@ -410,7 +418,9 @@ def render_pack(
     notebook_hashes = {s.notebook: sha256_file(resolve_notebook(s.notebook)) for s in specs}
     dataset_hashes = {p: sha256_file(Path(p)) for s in specs for k, p in s.parameters.items() if k in DATASETS and p}
     bundled = sha256_folder(data_dir())
-    previous = {e.get("output"): e for e in _read_manifest(out).get("reports", [])}
+    earlier = _read_manifest(out)
+    checked = _check_datasets(specs, dataset_hashes, earlier.get("datasets") or {})
+    previous = {e.get("output"): e for e in earlier.get("reports", [])}
     created = datetime.now(timezone.utc)
 
     entries: dict[str, dict] = {}
@@ -431,25 +441,48 @@ def render_pack(
                       "self_contained": self_contained, "kernel": kernel})
     # reports of earlier runs that this run does not cover stay listed while their files exist
     kept = {o: e for o, e in previous.items() if o and o not in entries and _up_to_date(e, e.get("key"), out)}
+    state = {"interrupted": False, "unsaved": None}
 
     def manifest(pack_warnings=()) -> dict:
+        listed = []
+        for output, e in entries.items():
+            if e.get("status") != "pending":
+                listed.append(e)
+            elif _up_to_date(previous.get(output), (previous.get(output) or {}).get("key"), out):
+                listed.append(previous[output])  # not rendered again (yet): its earlier files stand
+            elif state["interrupted"]:
+                listed.append({**e, "status": "interrupted", "error": "the pack was interrupted before this "
+                               "report was rendered", "outputs": [], "warnings": [], "figures": []})
         return {"created": created.isoformat(timespec="seconds"), "package_version": __version__,
-                "jobs": jobs, "seconds": round(time.perf_counter() - t0, 3), "warnings": list(pack_warnings),
-                "reports": [e for e in [*entries.values(), *kept.values()] if e.get("status") != "pending"]}
+                "datasets": checked, "jobs": jobs, "seconds": round(time.perf_counter() - t0, 3), "warnings": list(pack_warnings),
+                **({"interrupted": True} if state["interrupted"] else {}),
+                "reports": [*listed, *kept.values()]}
+
+    def save_progress() -> None:
+        """The manifest after each report: best effort (a full disk fails the reports, which
+        say so; the final manifest is written once their temporary files are gone)."""
+        try:
+            atomic.write_text(out / MANIFEST, json.dumps(manifest(), indent=2, ensure_ascii=False))
+        except OutputError as exc:
+            state["unsaved"] = str(exc)
 
     bar = _Progress(len(tasks), progress)
     own_pool = server = None
-    if tasks and executor is None:
-        from .kernel import start_server  # one warm fork server for every worker's kernels
-
-        server = start_server(kernel, notebooks={resolve_notebook(t["notebook"]) for t in tasks})
-        own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
-                                          initargs=((server.address, server.prefix) if server else None,),
-                                          mp_context=multiprocessing.get_context("spawn"))
-    pool = executor or own_pool
-    broken = 0
+    pool_pids: set[int] = set()
+    pack_warnings: list[str] = []
     try:
-        futures = {pool.submit(render_task, t): t["output"] for t in tasks}
+        if tasks and executor is None:
+            from .kernel import start_server  # one warm fork server for every worker's kernels
+
+            server = start_server(kernel, notebooks={resolve_notebook(t["notebook"]) for t in tasks})
+            own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
+                                              initargs=((server.address, server.prefix) if server else None,),
+                                              mp_context=multiprocessing.get_context("spawn"))
+        pool = executor or own_pool
+        broken = 0
+        with _sigint_held():  # workers start with Ctrl-C blocked, then ignore it (_warm_worker)
+            futures = {pool.submit(render_task, t): t["output"] for t in tasks}
+            pool_pids = set(getattr(own_pool, "_processes", None) or ())
         for fut in cf.as_completed(futures):
             output = futures[fut]
             try:
@@ -462,26 +495,97 @@ def render_pack(
             entry = entries[output]
             entry.update({k: v for k, v in done.items() if k != "notebook_path"}, up_to_date=False)
             bar.advance(output, entry["status"] == "ok")
-            atomic.write_text(out / MANIFEST, json.dumps(manifest(), indent=2, ensure_ascii=False))
+            save_progress()
+        script = getattr(sys.modules["__main__"], "__file__", None)
+        if tasks and broken == len(tasks) and script and own_pool is not None:
+            # every worker died before rendering anything: the classic cause is a script without
+            # the main guard, which each spawned worker runs again as it starts
+            raise TraffickstatsError(f"every worker process died as it started. If {Path(script).name} calls "
+                                     "render_pack at its top level, put the call under "
+                                     "`if __name__ == \"__main__\":` (worker processes import the script).")
+        pack_warnings = _export_images(list(entries.values()), out, list(formats))
+    except KeyboardInterrupt:
+        state["interrupted"] = True
+        bar.close()
+        _stop_workers(own_pool, executor, locals().get("futures", {}))
     finally:
         bar.close()
         if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)
+            own_pool.shutdown(wait=not state["interrupted"], cancel_futures=True)
         if server is not None:
             server.close()
+        # workers killed mid-write (Ctrl-C, or one that crashed) leave their temporary files
+        atomic.sweep(out, pool_pids)
 
-    script = getattr(sys.modules["__main__"], "__file__", None)
-    if tasks and broken == len(tasks) and script and own_pool is not None:
-        # every worker died before rendering anything: the classic cause is a script without
-        # the main guard, which each spawned worker runs again as it starts
-        raise TraffickstatsError(f"every worker process died as it started. If {Path(script).name} calls "
-                                 "render_pack at its top level, put the call under "
-                                 "`if __name__ == \"__main__\":` (worker processes import the script).")
-    pack_warnings = _export_images(list(entries.values()), out, list(formats))
     for e in entries.values():  # earlier thumbnails stay valid for skipped reports
         e.setdefault("thumbnail", None)
     data = manifest(pack_warnings)
     atomic.write_text(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
     atomic.write_text(out / "index.html", index.build(data["reports"], created=created, pack_warnings=pack_warnings))
+    if state["interrupted"]:
+        done = sum(1 for e in entries.values() if e.get("status") not in ("pending", None) and not e.get("up_to_date"))
+        earlier = sum(1 for r in data["reports"] if r.get("output") in entries
+                      and entries[r["output"]].get("status") == "pending" and r.get("status") == "ok")
+        raise PackInterrupted(f"{done} of {len(tasks)} reports rendered"
+                              + (f", {earlier} others keep their earlier files" if earlier else "")
+                              + f"; manifest and index written in {out}")
     return PackResult(out=out, reports=data["reports"], manifest=out / MANIFEST, index=out / "index.html",
                       warnings=pack_warnings)
+
+
+class PackInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a pack, once it has stopped its workers and written its manifest and
+    index; the message says how many reports were rendered."""
+
+
+@contextlib.contextmanager
+def _sigint_held():
+    """Ctrl-C held back (blocked, not lost) while the pack starts worker processes: they
+    inherit the blocked signal, so none is interrupted before it can ignore Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)  # a Ctrl-C pressed meanwhile arrives now
+
+
+def _stop_workers(own_pool, executor, futures) -> None:
+    """After Ctrl-C: cancel what has not started and kill our own workers at once (their
+    kernels end with the fork server; their temporary files are swept). Reports running on
+    a foreign executor (dask) are cancelled if it can."""
+    for fut in futures:
+        fut.cancel()
+    if own_pool is not None:
+        for process in list((getattr(own_pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+
+
+def _check_datasets(specs: list[ReportSpec], hashes: dict[str, str], known: dict) -> dict:
+    """Each dataset parameter (``glotip``, ``ctdc``, ``gsi``) names a file of its format,
+    checked before any kernel starts (a wrong file would fail every report, each with the
+    loader's hint for ``data validate``). The format found is recorded in the manifest with
+    the file's hash, so a rerun does not parse the workbook again. Returns that record."""
+    from ..errors import DataFileError
+    from ..loaders.detect import detect_format
+
+    what = {"glotip": "a UNODC GLOTIP workbook", "ctdc": "a CTDC case-data file",
+            "gsi": "a Walk Free GSI table (2023) or data workbook (2018)",
+            "population": "a population table", "csv": "a table of another kind"}
+    record = {}
+    for spec in specs:
+        for name, path in spec.parameters.items():
+            if name not in ("glotip", "ctdc", "gsi") or not path or path in record:
+                continue
+            sha = hashes.get(path)
+            seen = known.get(path) or {}
+            found = seen.get("format") if sha and seen.get("sha256") == sha else detect_format(Path(path))
+            if found != name:
+                raise DataFileError(path, f"the {name} dataset (--{name}) expects {what[name]}, but this file reads as {what[found]}; "
+                                          "pack takes UNODC GLOTIP (--glotip), CTDC (--ctdc) and Walk Free GSI "
+                                          "(--gsi) files as published")
+            record[path] = {"sha256": sha, "format": found}
+    return record
