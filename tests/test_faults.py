@@ -215,3 +215,226 @@ def test_kernel_that_kills_itself_fails_alone(tmp_path):
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'class="card failed"' in index and "fr/dies.html" not in index.split("card failed", 1)[0][-200:]
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+# --- the disk and the folder: read-only, full, no permission ---------------------------------
+
+BIG = str(HERE / "notebooks" / "fault_big.py")
+HELLO = str(HERE / "notebooks" / "hello.py")
+SLOW = str(HERE / "notebooks" / "fault_slow.py")
+
+
+def write_plan(path: Path, *reports: str) -> Path:
+    path.write_text("languages: [fr]\nreports:\n" + "".join(reports), encoding="utf-8")
+    return path
+
+
+def one_line_errors(stderr: str) -> list[str]:
+    """Every line the command printed on stderr is one of its own one-line messages."""
+    lines = stderr.splitlines()
+    assert "Traceback" not in stderr and lines, stderr[-3000:]
+    assert all(line.startswith("traffickstats: ") for line in lines), stderr[-3000:]
+    return lines
+
+
+def cli(*args: str, as_nobody: bool = False, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TRAFFICKSTATS_NO_PROGRESS": "1"}
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if as_nobody else []
+    return subprocess.run([*prefix, EXE, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd="/")
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount small tmpfs file systems (a real full or read-only disk); skipped, with the
+    reason, where the tests cannot mount (not root, or no CAP_SYS_ADMIN in a container)."""
+    mounted = []
+
+    def mount(name: str, size: str) -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("mounting a tmpfs needs root: the full-disk and read-only-disk tests run as root "
+                        "(CI runs as root)")
+        point = tmp_path / name
+        point.mkdir()
+        res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point)],
+                             capture_output=True, text=True)
+        if res.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({res.stderr.strip()}): the container lacks CAP_SYS_ADMIN")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in reversed(mounted):
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` up, then give back ``leave`` bytes: what a disk filled by other jobs looks like."""
+    filler = disk / "filler"
+    with open(filler, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == 28, exc  # ENOSPC
+        size = f.tell()
+    os.truncate(filler, max(0, size - leave))
+
+
+def no_partial_files(out: Path) -> None:
+    hidden = [p for p in out.rglob(".*")]
+    assert hidden == [], hidden  # temporary names (files and run folders) all removed
+    for p in out.rglob("*.failed.ipynb"):  # a kept notebook is whole, never 0 bytes or cut
+        json.loads(p.read_text(encoding="utf-8"))
+
+
+def test_full_disk_fails_the_reports_that_do_not_fit_and_says_so(tmpfs):
+    disk = tmpfs("disk", "16m")  # the shared assets (4.8 MB) and a first pack fit
+    out = disk / "pack"
+    plan = write_plan(disk / "plan.yaml",
+                      f"  - notebook: {HELLO}\n",
+                      f"  - notebook: {BIG}\n    parameters: {{kib: 256}}\n    each: {{name: [a, b]}}\n")
+    first = cli("pack", "--plan", str(plan), "--out", str(out), "--formats", "html", "--jobs", "1")
+    assert first.returncode == 0, first.stderr[-3000:]
+    big = {p: p.read_bytes() for p in (out / "fr").glob("fault_big-*")}
+    assert len(big) == 4  # two pages and their executed notebooks, ~800 KB a report
+    fill(disk, 300 * 1024)  # room for the small report and the manifest, not for a big one
+
+    res = cli("pack", "--plan", str(plan), "--out", str(out), "--formats", "html", "--jobs", "1", "--force")
+    assert res.returncode == 1
+    lines = one_line_errors(res.stderr)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    status = {r["output"]: r for r in manifest["reports"]}
+    assert status["fr/hello.html"]["status"] == "ok"
+    for name in ("fr/fault_big-a.html", "fr/fault_big-b.html"):
+        assert status[name]["status"] == "failed"
+        assert "no space left on the disk" in status[name]["error"] and str(out / "fr") in status[name]["error"]
+        assert any(line.startswith(f"traffickstats: FAILED {name}: ") for line in lines)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="card failed"') == 2 and "no space left on the disk" in index
+    assert {p: p.read_bytes() for p in big} == big  # yesterday's pages and notebooks, byte for byte
+    no_partial_files(out)
+
+    # a first pack on a full disk: the shared assets do not fit; one line, nothing half-written
+    res = cli("pack", "--plan", str(plan), "--out", str(disk / "new"), "--formats", "html")
+    assert res.returncode == 1
+    [line] = one_line_errors(res.stderr)
+    assert line.startswith(f"traffickstats: error: {disk / 'new' / 'assets'}") and "no space left on the disk" in line
+    assert [p for p in (disk / "new").rglob("*") if p.is_file()] == []
+
+
+def test_read_only_output_folder(tmpfs, tmp_path):
+    disk = tmpfs("ro", "16m")
+    out = disk / "pack"
+    plan = write_plan(tmp_path / "plan.yaml", f"  - notebook: {HELLO}\n")
+    assert cli("pack", "--plan", str(plan), "--out", str(out), "--formats", "html").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert subprocess.run(["mount", "-o", "remount,ro", str(disk)]).returncode == 0
+    for target, named in ((out, out), (disk / "other", disk / "other")):  # a pack to redo, a new one
+        res = cli("pack", "--plan", str(plan), "--out", str(target), "--formats", "html", "--force")
+        assert res.returncode == 1
+        [line] = one_line_errors(res.stderr)
+        assert line.startswith(f"traffickstats: error: {named}: ") and "read-only" in line, line
+    res = cli("report", HELLO, "--out", str(out / "fr" / "again.html"))
+    [line] = one_line_errors(res.stderr)
+    assert res.returncode == 1 and line == f"traffickstats: error: {out / 'fr'}: cannot write in this folder: " \
+                                           "the file system is read-only"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_no_permission_on_the_output_folder():
+    import shutil
+    import tempfile
+
+    as_nobody = os.geteuid() == 0  # root writes anywhere: run the command as nobody
+    if as_nobody:
+        probe = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", EXE, "--version"],
+                               capture_output=True, text=True) if shutil.which("setpriv") else None
+        if probe is None or probe.returncode != 0:
+            pytest.skip("running as root, and the package cannot run as user nobody here (setpriv from "
+                        f"util-linux: {probe.stderr.strip()[-200:] if probe else 'not installed'})")
+    base = Path(tempfile.mkdtemp(prefix="ts-perm-"))  # in /tmp, open to nobody (pytest's folder is not)
+    try:
+        base.chmod(0o755)
+        locked = base / "locked"
+        locked.mkdir(mode=0o555)
+        locked.chmod(0o555)
+        plan = write_plan(base / "plan.yaml", f"  - notebook: {HELLO}\n")
+        plan.chmod(0o644)
+        res = cli("pack", "--plan", str(plan), "--out", str(locked / "pack"), "--formats", "html", as_nobody=as_nobody)
+        assert res.returncode == 1
+        [line] = one_line_errors(res.stderr)
+        assert line == f"traffickstats: error: {locked / 'pack'}: cannot create the folder: permission denied"
+        assert list(locked.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# --- Ctrl-C -----------------------------------------------------------------------------------
+
+def test_ctrl_c_stops_the_pack_keeps_earlier_reports_and_leaves_no_process(tmp_path):
+    """SIGINT to the pack's process group, as a terminal sends it: the pack stops (the wait is
+    bounded by a timeout, not timed), says so in one line, keeps yesterday's pages, writes its
+    manifest and index, and leaves no worker, fork server or kernel behind."""
+    import uuid
+
+    out = tmp_path / "pack"
+    reports = [f"  - notebook: {HELLO}\n    each: {{name: [one, two]}}\n",
+               f"  - notebook: {SLOW}\n    parameters: {{seconds: SECONDS}}\n    each: {{name: [a, b, c]}}\n"]
+    fast = write_plan(tmp_path / "fast.yaml", *(r.replace("SECONDS", "0") for r in reports))
+    res = cli("pack", "--plan", str(fast), "--out", str(out), "--formats", "html", "--jobs", "2")
+    assert res.returncode == 0, res.stderr[-3000:]
+    before = {p: p.read_bytes() for p in (out / "fr").glob("*.html")}
+    manifest_before = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+    slow = write_plan(tmp_path / "slow.yaml", *(r.replace("SECONDS", "600") for r in reports))
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "TRAFFICKSTATS_NO_PROGRESS": "1", "TS_TEST_PACK": marker}
+    proc = subprocess.Popen([EXE, "pack", "--plan", str(slow), "--out", str(out), "--formats", "html",
+                             "--jobs", "2", "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        wait_for(lambda: descendants(proc, "ipykernel"), 300, "a kernel in flight", proc)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C at a terminal: the whole foreground group
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        reap(proc)
+    assert proc.returncode == 130, stderr[-3000:]
+    [line] = one_line_errors(stderr)
+    assert line.startswith("traffickstats: interrupted: ") and "manifest and index written" in line, line
+    assert "KeyboardInterrupt" not in stderr
+    # nothing of the pack is left running (found by the environment marker it passed on)
+    left = wait_for_gone(marker)
+    assert left == [], left
+    # the slow reports were all in flight or queued: each keeps yesterday's page
+    for path, data in before.items():
+        if "fault_slow" in path.name:
+            assert path.read_bytes() == data, path
+        else:
+            assert complete_page(path.read_bytes()), path
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] is True
+    earlier = {r["output"]: r for r in manifest_before["reports"]}
+    for r in manifest["reports"]:
+        if "fault_slow" in r["output"]:
+            assert r == earlier[r["output"]]  # still described as the page on disk
+    assert (out / "index.html").stat().st_mtime >= (out / "manifest.json").stat().st_mtime - 1
+    no_partial_files(out)
+
+
+def wait_for_gone(marker: str, timeout: float = 30) -> list:
+    def ours():
+        found = []
+        for p in psutil.process_iter():
+            try:
+                if p.environ().get("TS_TEST_PACK") == marker and p.status() != psutil.STATUS_ZOMBIE:
+                    found.append((p.pid, p.name()))
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return found
+
+    deadline = time.monotonic() + timeout
+    while (left := ours()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
