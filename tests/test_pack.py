@@ -52,6 +52,38 @@ def test_a_plan_with_a_bad_parameter_is_refused_before_anything_runs(tmp_path):
         pack.plan_reports(bad)
 
 
+def test_a_dataset_of_the_wrong_kind_is_refused_before_anything_runs_without_a_mapping_hint(tmp_path, capsys):
+    """pack has no --mapping: a generic table given as --gsi (or as a plan's gsi parameter) is
+    refused in one line naming the file and the formats pack reads, before any kernel."""
+    table = tmp_path / "victims.csv"  # GENERATED: a generic table, not a Walk Free file
+    table.write_text("Pays;Année;Victimes\nTunisie;2021;12\n", encoding="utf-8")
+    out = tmp_path / "out"
+    status = cli.main(["pack", "--out", str(out), "--countries", "TUN", "--lang", "fr", "--formats", "html",
+                       "--gsi", str(table)])
+    err = capsys.readouterr().err
+    assert status == 1 and err.count("\n") == 1 and "--mapping" not in err, err
+    assert err.startswith(f"traffickstats: error: {table}: the gsi dataset (--gsi) expects a Walk Free GSI")
+    assert "reads as a table of another kind" in err
+    assert not (out / "fr").exists()  # nothing rendered
+    plan = write_plan(tmp_path, "  - notebook: country_brief\n    parameters: {country: TUN, gsi: " + str(table) + "}\n",
+                      languages=("fr",))
+    assert cli.main(["pack", "--plan", str(plan), "--out", str(out), "--formats", "html"]) == 1
+    err = capsys.readouterr().err
+    assert "the gsi dataset (--gsi) expects" in err and "--mapping" not in err
+
+
+def test_a_notebook_reads_a_dataset_as_the_format_its_parameter_names(tmp_path):
+    """Inside a kernel too (a report run by hand): the loader of that format words the refusal."""
+    from traffickstats.briefing import Report
+    from traffickstats.errors import DataFileError
+
+    table = tmp_path / "victims.csv"  # GENERATED: a generic table
+    table.write_text("Pays;Année;Victimes\nTunisie;2021;12\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        Report.open("test", lang="fr", gsi=str(table))
+    assert "not a GSI country table" in str(err.value) and "--mapping" not in str(err.value)
+
+
 @pytest.fixture(scope="module")
 def failing_pack(tmp_path_factory):
     """`traffickstats pack --plan` on a user's plan: one good and one failing notebook (run 3 times)."""
