@@ -14,6 +14,7 @@ import pandas as pd
 from ..i18n import _ as tr
 from ..i18n import label
 from .. import periods
+from ..schema import COLUMNS
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
 from .repeats import same_figure_groups
@@ -265,7 +266,7 @@ def explain_record(row: pd.Series, lang: str) -> dict:
     return {
         "fact_id": _clean(row["fact_id"]),
         "figure": _figure(row, lang),
-        **{c: _clean(row[c]) for c in bundled.COLUMNS if c not in ("fact_id",)},
+        **{c: _clean(row[c]) for c in COLUMNS if c not in ("fact_id",)},
         "indicator_label": label("indicator", row["indicator"], lang),
         "measure_label": label("measure", row["measure"], lang),
         "period_label": _period(row, lang),
