@@ -29,13 +29,24 @@ INDICATOR_ORDER = ("trafficking_victims_detected", "victims_registered", "traffi
 # --- around the data ----------------------------------------------------------------------
 
 def datasets_used(report: Report) -> None:
-    """Which dataset files the page read (their releases), and how many rows their loaders refused."""
+    """Which dataset files the page read: each release (its date), and whether it is the extract
+    shipped with traffickstats or a file given; how many rows their loaders refused."""
     if not report.datasets:
         return
-    items = [report.cite(r.source_id) for r in report.datasets.values()]
-    page.note(report.t("datasets.loaded", items=(" ; " if report.lang == "fr" else "; ").join(items)))
+    items = []
+    for r in report.datasets.values():
+        release = fmt_date(r.release, report.lang) if r.release else report.t("datasets.release_unknown")
+        key = "datasets.bundled" if r.bundled else "datasets.file"
+        from pathlib import Path
+
+        items.append(report.t(key, source=report.cite(r.source_id), release=release,
+                              file=Path(r.file).name if r.file else ""))
+    page.note(report.t("datasets.loaded", items=report.t("fmt.list_sep").join(items)))
     for name, count in report.rejected.items():
-        if count:
+        record = report.datasets.get(name)
+        if count and record is not None and record.bundled:
+            page.note(report.t("gap.rejects_release", count=count))
+        elif count:
             page.note(report.t("gap.rejects", count=count))
 
 
@@ -153,9 +164,11 @@ def published_flows_table(report: Report, places) -> None:
         page.gap(report.t("gap.no_flows", place=", ".join(report.name(p) for p in sorted(places))))
         return
     rows = [[r["destination_name"], r["origin_name"], r["period"], r["indicator_name"], r["share_text"],
-             report.cite(r["source_id"])] for _i, r in table.iterrows()]
+             r["base"] if isinstance(r["base"], str) else "—", report.cite(r["source_id"])]
+            for _i, r in table.iterrows()]
     page.table([report.t(k) for k in ("flows.col.destination", "flows.col.origin", "col.period",
-                                      "col.indicator", "flows.col.share", "col.source")], rows, numeric=(4,))
+                                      "col.indicator", "flows.col.share", "flows.published.base", "col.source")],
+               rows, numeric=(4,))
     report.keep(table)
     page.note(report.t("flows.published.bases"))
 
@@ -263,3 +276,12 @@ def sources(report: Report) -> None:
 def exact_number(value, lang: str) -> str:
     """A figure as published, grouped the ``lang`` way (no compacting: 12 277 109)."""
     return "" if value is None or pd.isna(value) else format_number(value, lang)
+
+
+def percent(value, lang: str) -> str:
+    """A share traffickstats computed, in percent: whole numbers, one decimal below 10 %
+    ("39 %", "2,5 %"). Never used for a published share, which is written as published."""
+    from ..formatting import format_percent
+
+    decimals = 0 if abs(value) >= 10 or value == 0 else 1
+    return format_percent(round(float(value), decimals), lang, decimals=decimals)
