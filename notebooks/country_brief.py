@@ -30,6 +30,7 @@ lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
 gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
 import re
@@ -45,7 +46,7 @@ from traffickstats.flows import format_total, to_observations
 from traffickstats.geo import PARTICIPANTS
 from traffickstats.i18n import label
 
-report = Report.open("country_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
+report = Report.open("country_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
 obs, t, cite = report.bundled, report.t, report.catalog
 name = report.name(country)
 

@@ -30,6 +30,7 @@ lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
 gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
 from traffickstats import charts
@@ -37,7 +38,7 @@ from traffickstats.briefing import Report, blocks, messages, page
 from traffickstats.flows import corridor_table, flow_map, format_total, published_flows, sankey, to_observations, total
 from traffickstats.geo import PARTICIPANTS
 
-report = Report.open("flows", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
+report = Report.open("flows", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
 t = report.t
 places = [country] if country else list(PARTICIPANTS)
 place = report.name(country) if country else t(f"region.{region}")

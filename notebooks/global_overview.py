@@ -28,6 +28,7 @@ lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
 gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
 import pandas as pd
@@ -39,7 +40,7 @@ from traffickstats.charts.labels import period_label, value_label
 from traffickstats.geo import PARTICIPANTS
 from traffickstats.i18n import label
 
-report = Report.open("global_overview", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
+report = Report.open("global_overview", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
 obs, t, cite = report.bundled, report.t, report.catalog
 
 page.title(t("report.global_overview"))

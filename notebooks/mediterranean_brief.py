@@ -29,6 +29,7 @@ lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
 gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
 import pandas as pd
@@ -41,7 +42,7 @@ from traffickstats.disclosure import protect
 from traffickstats.flows import corridor_table, flow_map, sankey, to_observations
 from traffickstats.geo import PARTICIPANTS
 
-report = Report.open("mediterranean_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi)
+report = Report.open("mediterranean_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
 obs, t, cite = report.bundled, report.t, report.catalog
 
 page.title(t("report.mediterranean_brief"))

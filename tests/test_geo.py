@@ -334,3 +334,70 @@ def test_crosswalk_to_partial_scheme_shows_countries_without_region():
     t = geo.crosswalk(["north_shore"], "mediterranean", "eu", allow_split=True)
     outside = t[t["to_region"] == ""]["countries"].iloc[0].split(",")
     assert outside == ["ALB", "BIH", "MCO", "MNE"]
+
+
+# --- vendored labels (world-countries, i18n-nationality) ---------------------------------------
+
+LABELS = Path(geo.names.__file__).with_name("vendor")
+
+
+def test_vendored_table_records_its_sources_and_licences():
+    head = (LABELS / "country_labels.tsv").read_text(encoding="utf-8").splitlines()[:3]
+    versions = dict(line.split(" ", 1) for line in (LABELS / "VERSION").read_text().splitlines())
+    assert f"world-countries {versions['world-countries']}" in head[0] and "ODbL" in head[0]
+    assert f"i18n-nationality {versions['i18n-nationality']}" in head[1]
+    assert "Open Database License" in (LABELS / "LICENSE-world-countries.md").read_text(encoding="utf-8")
+    assert "MIT License" in (LABELS / "LICENSE-i18n-nationality").read_text(encoding="utf-8")
+    table = geo.vendored_labels()
+    assert set(table["lang"]) == {"", "en", "fr", "es", "ar"}
+    assert set(table["kind"]) == {"common", "official", "alt", "demonym_m", "demonym_f"}
+    assert set(table["independent"]) <= {"0", "1", ""}
+    # every country of the vendored table maps to a country the package knows (joined on ISO2)
+    assert set(table["iso2"]) <= set(geo.country_table()["iso2"].dropna())
+    # the build rule: no alternative spelling of three characters or fewer ("CAR" stays refused)
+    alts = table[table["kind"] == "alt"]["label"]
+    assert (alts.str.strip().str.len() > 3).all()
+
+
+def test_vendored_tier_never_overrides_the_reviewed_tier():
+    """A name the reviewed sources know keeps its reviewed meaning (names.csv, coco, CLDR)."""
+    t = _tables()
+    for alias in geo.aliases().itertuples():
+        assert t.by_key[geo.name_key(alias.alias)] == alias.iso3
+    assert geo.to_iso3(["Congo", "Palestine", "Turkey"]) == ["COG", "PSE", "TUR"]
+
+
+def test_shared_demonyms_are_refused_or_read_as_the_state():
+    # a demonym two states share is ambiguous; a state and its dependency: the state's citizenship
+    for label, isos in (("Congolese", {"COD", "COG"}), ("Dominicans", {"DOM", "DMA"})):
+        with pytest.raises(UnknownGeographyError, match="ambiguous"):
+            geo.to_iso3([label])
+        assert {s[0] for s in geo.ranked_suggestions(label)[:2]} == isos
+    assert geo.to_iso3(["Dutch", "French", "American", "Norwegian"]) == ["NLD", "FRA", "USA", "NOR"]
+
+
+@pytest.mark.parametrize("word,lang,expected", [
+    ("Moroccan", "en", {"Moroccan", "Moroccans"}),
+    ("Chinese", "en", {"Chinese"}),
+    ("British", "en", {"British"}),
+    ("Marocain", "fr", {"Marocain", "Marocains"}),
+    ("Français", "fr", {"Français"}),
+    ("Venezolano", "es", {"Venezolano", "Venezolanos", "Venezolana", "Venezolanas"}),
+    ("Francés", "es", {"Francés", "Franceses", "Francesa", "Francesas"}),
+    ("Alemán", "es", {"Alemán", "Alemanes", "Alemana", "Alemanas"}),
+    ("Marroquí", "es", {"Marroquí", "Marroquíes", "Marroquís"}),
+    ("Canadiense", "es", {"Canadiense", "Canadienses"}),
+])
+def test_demonym_forms(word, lang, expected):
+    from traffickstats.geo.demonyms import forms
+
+    assert forms(word, lang) == expected
+
+
+def test_ranked_suggestions_for_misspellings():
+    for label, iso3 in (("Filippino", "PHL"), ("Ghanean", "GHA"), ("Uzbecki", "UZB"), ("Swedesh", "SWE")):
+        ranked = geo.ranked_suggestions(label)
+        assert ranked[0][0] == iso3, ranked
+        assert 0.6 <= ranked[0][2] <= 1
+        assert [r[2] for r in ranked] == sorted((r[2] for r in ranked), reverse=True) or ranked[0][2] == 1.0
+    assert geo.ranked_suggestions("") == [] and geo.ranked_suggestions(None) == []

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from traffickstats import geo
 from traffickstats.loaders import glotip as g
 from traffickstats.loaders.glotip import load_glotip
 
@@ -245,3 +246,137 @@ def test_generated_bad_release_date_is_a_warning(tmp_path):
     assert r.source_version is None
     assert (r.warnings["row"] == 2).any()
     assert r.observations["value"].tolist() == [5.0]
+
+
+# --- a generated "next release": demonyms, Spanish names, misspellings, a questionnaire code ---
+
+NEXT_RELEASE = [  # GENERATED (made-up values): what a newer GLOTIP release writes in Category
+    ("Moroccan", "MAR"), ("Chinese", "CHN"), ("Turkish", "TUR"), ("Greek", "GRC"), ("Dutch", "NLD"),
+    ("MARRUECOS", "MAR"), ("Estados Unidos", "USA"), ("VENEZOLANA", "VEN"), ("BRASIL", "BRA"),
+]
+MISSPELT = {"Filippino": "PHL", "Ghanean": "GHA", "Uzbecki": "UZB", "Swedesh": "SWE"}
+
+
+def _next_release(tmp_path):
+    rows = [("ESP", DV, "Total", "Total", "Total", "Total", 2022, "1,234")]
+    # two reporting countries so that "Moroccan" and "MARRUECOS" (both MAR) never share a key
+    for i, (label, _) in enumerate(NEXT_RELEASE):
+        rows.append(("ESP" if i < 5 else "ITA", DV, "by citizenship", label, "Total", "Total", 2022, str(10 + i)))
+    for label in MISSPELT:
+        rows.append(("ESP", DV, "by citizenship", label, "Female", "Total", 2022, "<5"))
+    rows.append(("ESP", DV, "by citizenship", "Nationals", "Total", "Total", 2019, "6,112,019"))
+    rows.append(("TUN", "Persons convicted", "Total", "Total", "Total", "Total", 2021, "13,000,000"))
+    rows.append(("PAK", "Persons convicted", "Total", "Total", "Total", "Total", 2021, "2,000,000"))
+    rows.append(("PAK", "Persons convicted", "Total", "Total", "Total", "Total", 2020, "999,999"))
+    return _workbook(tmp_path / "generated_next_release.xlsx", rows, a2="15/01/2026")
+
+
+def _row_of(path, label):
+    ws = load_workbook(path, read_only=True).active
+    return next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r[6] == label)
+
+
+def test_generated_next_release_resolves_demonyms_and_spanish_names(tmp_path):
+    path = _next_release(tmp_path)
+    r = load_glotip(path)
+    assert r.rows_read == 1 + len(NEXT_RELEASE) + len(MISSPELT) + 4
+    assert r.accepted + r.rejected == r.rows_read
+    rec = r.records.set_index("raw_category")
+    for label, iso3 in NEXT_RELEASE:
+        assert rec.loc[label, "citizenship"] == iso3, label
+    # "MARRUECOS", "VENEZOLANA", "BRASIL": the 2023 review's "Marruecos", "Venezolana", "Brasil"
+    # (labels match whatever their case); the others are read by the geography tables, and each
+    # such label is reported once, with how
+    reviewed = {label for label, _ in NEXT_RELEASE if g.reviewed_names().get(label) is not None}
+    assert reviewed == {"MARRUECOS", "VENEZOLANA", "BRASIL"}
+    w = r.warnings
+    via = w[w["warning"].str.startswith("category not in the reviewed mapping")]
+    assert set(via["raw_value"]) == {label for label, _ in NEXT_RELEASE} - reviewed
+    # the tables alone would read the Spanish labels too (no reviewed mapping needed)
+    assert geo.to_iso3([label for label, _ in NEXT_RELEASE]) == [iso3 for _, iso3 in NEXT_RELEASE]
+    assert via.loc[via["raw_value"] == "Moroccan", "warning"].iloc[0].endswith("world-countries en demonym 'Moroccan')")
+
+
+def test_generated_next_release_rejects_misspellings_with_suggestions(tmp_path):
+    path = _next_release(tmp_path)
+    r = load_glotip(path)
+    rej = r.rejects.set_index("raw_value")
+    for label, iso3 in MISSPELT.items():
+        assert rej.loc[label, "reason"] == "citizenship: " + g.R_CITIZENSHIP
+        assert rej.loc[label, "column"] == "Category" and rej.loc[label, "row"] == _row_of(path, label)
+        hint = r.warnings.loc[r.warnings["raw_value"] == label, "warning"].iloc[0]
+        assert f"({iso3})" in hint.split("?")[0] and "names file" in hint
+    assert sorted(u["label"] for u in r.unresolved) == sorted(MISSPELT)
+    assert all(u["rows"] == 1 and u["column"] == "Category" for u in r.unresolved)
+    assert r.summary()["unresolved_labels"] == len(MISSPELT)
+
+
+def test_generated_next_release_rejects_implausible_counts(tmp_path):
+    from traffickstats.loaders import plausible
+
+    path = _next_release(tmp_path)
+    r = load_glotip(path)
+    rej = r.rejects.set_index("raw_value")
+    assert rej.loc["6,112,019", "reason"] == plausible.R_CODE          # Q6.1.1 + 2019, "Nationals"
+    assert rej.loc["6,112,019", "column"] == "txtVALUE"
+    assert rej.loc["13,000,000", "reason"] == plausible.R_POPULATION   # Tunisia: 12.3 million people
+    assert rej.loc["2,000,000", "reason"] == plausible.R_CEILING       # no bundled population for PAK
+    obs = r.observations
+    assert obs.loc[obs["geo"] == "PAK", "value"].tolist() == [999_999.0]  # below the ceiling: kept
+    assert not (obs["citizenship"] == "nationals").any()
+    assert r.rejected == len(MISSPELT) + 3
+
+
+def test_generated_next_release_reviewed_names_file_maps_misspellings(tmp_path):
+    from traffickstats import cli
+    from traffickstats.geo.namesfile import read_lines, write_names
+
+    path = _next_release(tmp_path)
+    names = tmp_path / "names.csv"
+    assert cli.main(["data", "harmonize", str(path), "--out", str(names)]) == 0
+    comments, lines = read_lines(names)
+    assert [x["label"] for x in lines] == list(MISSPELT)           # pending, in first-row order
+    assert all(x["iso3"] == "" and x["reviewer"] == "" for x in lines)  # nothing decided for the user
+    assert lines[0]["suggestions"].startswith("PHL ")
+    # pending lines change nothing
+    r = load_glotip(path, names=names)
+    assert r.rejected == len(MISSPELT) + 3
+    assert (r.warnings["warning"].str.contains("pending line")).sum() == len(MISSPELT)
+    # a person reviews them: three countries, and one decided as not a country
+    for x in lines:
+        x.update(iso3=MISSPELT[x["label"]], reviewer="Test Reviewer", date="2026-11-30")
+    lines[2].update(iso3="not a country", note="generated test: reviewer could not decide")
+    lines.append({"label": "Atlantide", "iso3": "GRC", "reviewer": "Test Reviewer", "date": "2026-11-30"})
+    write_names(names, lines, comments)
+    r = load_glotip(path, names=names)
+    assert r.accepted + r.rejected == r.rows_read
+    rec = r.records.set_index("raw_category")
+    for label in ("Filippino", "Ghanean", "Swedesh"):
+        assert rec.loc[label, "citizenship"] == MISSPELT[label]
+    assert r.rejects.set_index("raw_value").loc["Uzbecki", "reason"] == \
+        "citizenship: not a country (names file: generated test: reviewer could not decide)"
+    assert r.unresolved == []
+    unused = r.warnings[r.warnings["column"] == "names file"]
+    assert unused["raw_value"].tolist() == ["Atlantide"] and "not used" in unused["warning"].iloc[0]
+    # the CLI takes the same file
+    assert cli.main(["data", "validate", str(path), "--names", str(names), "--json"]) == 0
+
+
+def test_load_parses_the_workbook_once(tmp_path, monkeypatch):
+    """Detection hands its parsed sheet to the loader; a changed file is parsed again."""
+    from traffickstats.loaders import load, workbook
+
+    path = _next_release(tmp_path)
+    calls = []
+    real = workbook.first_sheet
+    monkeypatch.setattr(workbook, "first_sheet", lambda p: calls.append(p) or real(p))
+    r = load(path)
+    assert len(calls) == 1 and r.format == "glotip" and r.rows_read == 18
+    assert workbook.take(path) is None  # the slot was emptied by the loader
+    from traffickstats.loaders.detect import detect_format
+
+    detect_format(path)  # detection alone keeps nothing
+    assert workbook.take(path) is None
+    detect_format(path, keep_sheet=True)
+    _workbook(path, [("TUN", DV, "Total", "Total", "Total", "Total", 2018, "5")])  # file replaced
+    assert load_glotip(path).rows_read == 1  # the stale sheet is not used

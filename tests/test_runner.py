@@ -175,7 +175,7 @@ def test_real_notebooks_declare_the_common_parameters():
 
     from traffickstats.reports.runner import prepare
 
-    expected = {"lang": "str", "glotip": "str", "ctdc": "str", "gsi": "str"}
+    expected = {"lang": "str", "glotip": "str", "ctdc": "str", "gsi": "str", "names": "str"}
     extra = {"country_brief": {"country": "str"}, "flows": {"country": "str", "region": "str"}}
     for name in ("global_overview", "mediterranean_brief", "country_brief", "flows"):
         with tempfile.TemporaryDirectory() as work:

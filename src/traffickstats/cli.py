@@ -4,6 +4,7 @@ Verbs (names and JSON/CSV fields are stable: users script against them):
 
   traffickstats data show      bundled observations (table / csv / json)
   traffickstats data validate  read a dataset, report accepted / rejected rows
+  traffickstats data harmonize list a dataset's unresolved country labels, write a names file
   traffickstats data fetch     download an official release into the user cache
   traffickstats sources        the citations behind the bundled data
   traffickstats explain        where a figure ("21 millions") comes from and what it measures
@@ -109,9 +110,29 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--format", default="auto",
                      choices=["auto", "glotip", "ctdc", "gsi", "population", "csv"])
     val.add_argument("--mapping", help="YAML mapping for a user CSV/Excel file")
+    val.add_argument("--names", help="reviewed names file (CSV: label,iso3,reviewer,date,...) deciding "
+                                     "country and citizenship labels; see `data harmonize`")
     val.add_argument("--rejects", help="write the rejected rows (CSV) to this file")
     val.add_argument("--json", action="store_true", help="print one JSON object")
     val.set_defaults(func=_handler("traffickstats.loaders.commands:validate"))
+
+    har = dsub.add_parser(
+        "harmonize", help="list a dataset's unresolved country / citizenship labels with suggestions "
+                          "and write them to a names file for review",
+        description="Lists the country and citizenship labels that no names file, shipped mapping or "
+                    "geography table resolves, with ranked suggestions. With --out, adds them as pending "
+                    "lines (iso3 empty) to a names file: fill iso3 (an ISO3 code or 'not a country'), "
+                    "reviewer and date, then pass the file with --names to data validate or pack. An "
+                    "existing --out file is the starting mapping; its lines are kept. Suggestions are "
+                    "never applied by themselves.")
+    har.add_argument("path")
+    har.add_argument("--format", default="auto",
+                     choices=["auto", "glotip", "ctdc", "gsi", "population", "csv"])
+    har.add_argument("--mapping", help="YAML mapping for a user CSV/Excel file")
+    har.add_argument("--names", help="names file to apply (default: the --out file when it exists)")
+    har.add_argument("--out", help="names file to write (pending lines added, existing lines kept)")
+    har.add_argument("--json", action="store_true", help="print one JSON object")
+    har.set_defaults(func=_handler("traffickstats.loaders.harmonize:run"))
 
     fetch = dsub.add_parser("fetch", help="download an official release into the user cache")
     fetch.add_argument("dataset", choices=["glotip", "gsi", "population"])
@@ -175,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--glotip")
     pack.add_argument("--ctdc")
     pack.add_argument("--gsi")
+    pack.add_argument("--names", help="reviewed names file applied when the datasets are loaded")
     pack.add_argument("--formats", default="html,png,pdf", help="html,png,svg,pdf")
     pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores)")
     pack.add_argument("--self-contained", action="store_true")

@@ -332,8 +332,10 @@ def with_years(df: pd.DataFrame) -> pd.DataFrame:
 
 def period_year(col: pd.Series) -> pd.Series:
     """The calendar year of ISO period text ("2017-07" -> 2017); missing when unreadable."""
-    return pd.to_numeric(col.astype("object").map(
-        lambda v: v[:4] if isinstance(v, str) and v[:4].isdigit() else None), errors="coerce").astype("Int64")
+    col = col.astype("object")
+    uniq = col.drop_duplicates()
+    years = {v: int(v[:4]) if isinstance(v, str) and v[:4].isdigit() else None for v in uniq}
+    return col.map(years).astype("Int64")
 
 
 def _bounds_from_qualifier(df: pd.DataFrame) -> pd.DataFrame:

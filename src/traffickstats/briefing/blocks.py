@@ -75,7 +75,7 @@ def national_rows(report: Report, iso3: str) -> pd.DataFrame:
 
 def national_table(report: Report, rows: pd.DataFrame) -> None:
     """Rows as a table: indicator, period, value (protected wording), unit, evidence, source."""
-    from ..charts._base import period_label, series_label
+    from ..charts.labels import period_label, series_label
 
     out = [[series_label(r, report.lang), period_label(r, report.lang), display_value(r, report.lang),
             label("unit", r["unit"], report.lang), report.t(f"evidence.{r['evidence']}"),
@@ -263,7 +263,7 @@ def gaps(report: Report, keys) -> None:
 
 def sources(report: Report) -> None:
     """Every source cited above, once, in order of first appearance."""
-    from ..charts._base import footnote_text
+    from ..charts.labels import footnote_text
 
     shown = report.shown_sources()
     if shown.empty:

@@ -44,8 +44,9 @@ class Report:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, notebook: str, *, lang: str, **datasets: str) -> Report:
-        """Bundled observations plus the dataset files given (``glotip=path``; empty: not given).
+    def open(cls, notebook: str, *, lang: str, names: str = "", **datasets: str) -> Report:
+        """Bundled observations plus the dataset files given (``glotip=path``; empty: not given),
+        loaded with the reviewed names file ``names`` when one is given (``pack --names``).
 
         ``glotip`` empty reads the GLOTIP extract shipped with traffickstats
         (:mod:`traffickstats.loaders.snapshot`, release 2023-05-30 as bundled); a release
@@ -63,7 +64,7 @@ class Report:
         for name in DATASETS:
             path = datasets.get(name) or ""
             if path:
-                result = load(path)
+                result = load(path, names=names or None)
                 rejected[name] = result.rejected
             elif name == "glotip":
                 result = load_extract()
@@ -122,7 +123,7 @@ class Report:
 
     def cite(self, source_id: str) -> str:
         """One source cited in the report language, without the "Source :" prefix."""
-        from ..charts._base import source_citation
+        from ..charts.labels import source_citation
 
         return source_citation(source_id, self.lang, catalog=self.catalog)
 

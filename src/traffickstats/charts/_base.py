@@ -22,8 +22,7 @@ from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
 from ..schema import COLUMNS, period_text, with_years
 from . import layout
-from .labels import (footnote_text, geo_label, period_label, series_label, source_citation,  # noqa: F401
-                     value_label)
+from .labels import footnote_text, geo_label, period_label, series_label, source_citation, value_label
 from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
 
 #: Measures that are modelled, not counted: their charts say "estimation modélisée".

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from ..i18n import _, label
 from ..formatting import axis_tickformat
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, items_text,
-                    period_label, series_label, unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, items_text, unique_by
+from .labels import geo_label, period_label, series_label, value_label
 from .layout import category_ticks
 from .style import INK, OKABE_ITO, RANGE_FILL, pattern
 

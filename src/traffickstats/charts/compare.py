@@ -14,8 +14,8 @@ from plotly.subplots import make_subplots
 
 from ..formatting import axis_tickformat
 from ..i18n import _, label, text_direction
-from ._base import (check_obs, esc, finish, geo_label, items_text, period_label, series_label,
-                    value_label)
+from ._base import check_obs, esc, finish, items_text
+from .labels import geo_label, period_label, series_label, value_label
 from .style import BASE_FONT_SIZE, INK, OKABE_ITO, RANGE_FILL, REPORT_WIDTH, pattern
 from .textfit import LINE_HEIGHT, line_count, wrap_px
 

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from ..errors import TraffickstatsError
 from ..formatting import format_range
 from ..i18n import _
-from ._base import check_obs, esc, finish, geo_label, period_label, series_label, value_label
+from ._base import check_obs, esc, finish
+from .labels import geo_label, period_label, series_label, value_label
 from .style import MUTED
 
 

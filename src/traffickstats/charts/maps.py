@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from ..errors import TraffickstatsError
 from ..formatting import axis_tickformat
 from ..i18n import _, label
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, guard_check, items_text,
-                    period_label, series_label, unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, guard_check, items_text, unique_by
+from .labels import geo_label, period_label, series_label, value_label
 from .style import INK, RANGE_FILL, SEQUENTIAL
 
 TOPOJSON_NAME = "world_110m"  # what plotly.js looks up for scope "world" at resolution 110

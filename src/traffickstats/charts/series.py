@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 
 from ..formatting import axis_tickformat
 from ..i18n import _, label, text_direction
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, series_label,
-                    unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, unique_by
+from .labels import geo_label, series_label, value_label
 from .style import BASE_FONT_SIZE, EDGE, INK, OKABE_ITO, SYMBOLS
 from .textfit import text_width
 

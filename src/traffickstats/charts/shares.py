@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import axis_tickformat, format_percent
 from ..i18n import _, label
-from ._base import (check_obs, comparable_or_raise, esc, finish, geo_label, guard_check, items_text,
-                    period_label, series_label, unique_by, value_label)
+from ._base import check_obs, comparable_or_raise, esc, finish, guard_check, items_text, unique_by
+from .labels import geo_label, period_label, series_label, value_label
 from .layout import category_ticks
 from .style import OKABE_ITO, pattern
 

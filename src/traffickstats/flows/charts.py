@@ -398,7 +398,7 @@ def corridor_table(flows: pd.DataFrame, lang: str = "fr", n: int | None = 10, ti
     table = _table(ranked, lang, rank=True)
     if title is None:
         title = _("flows.title.corridors", lang, period=_period_text(f, lang))
-    from ..charts._base import footnote_text
+    from ..charts.labels import footnote_text
 
     foot = footnote_text(to_observations(f), lang, _catalog(f, catalog))
     e = html.escape

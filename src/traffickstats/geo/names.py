@@ -1,18 +1,30 @@
 """Country names and codes: ISO2 / ISO3 / M49 / English, French and Arabic names -> ISO3.
 
-The lookup tables are built once (lazily) from three reviewed sources:
+The lookup tables are built once (lazily), in two tiers.
+
+Reviewed tier:
 
 1. country_converter's classification table ``country_data.tsv`` (names, regexes, codes),
    read directly with ``keep_default_na=False`` so Namibia's ISO2 code "NA" stays a code
    (``coco.CountryConverter()`` itself fails under pandas 3: it reads "NA" as missing);
-2. babel's CLDR territory names for ``en``, ``fr`` and ``ar``;
+2. babel's CLDR territory names for ``en``, ``fr``, ``es`` and ``ar``;
 3. ``regions/names.csv``: aliases neither knows (Kosovo under UNSCR 1244, French long forms,
    former names), each with a note. It wins over the other two.
+
+Vendored tier (``vendor/country_labels.tsv``, rebuilt by ``tools/build_country_labels.py``
+from the npm packages world-countries, ODbL, and i18n-nationality, MIT): common and official
+names in English, French, Spanish and Arabic, alternative spellings, and demonyms (English and
+French from world-countries, Spanish from i18n-nationality) with their regular plural and
+feminine forms (:mod:`.demonyms`): "Moroccan", "Marocaines", "VENEZOLANA", "Estados Unidos".
+A key of this tier is used only where the reviewed tier has none; a key that two countries
+share ("Congolese", "Dominicano") is ambiguous and refused.
 
 Matching order for one input: refused sentinel codes -> M49 number -> ISO2 -> ISO3 -> exact name
 key (see :func:`name_key`) -> country_converter's regular expressions (only when exactly one
 matches, and never for a list such as "Sudan and South Sudan"). Anything else is *unknown*:
-listed with suggestions, never dropped and never guessed.
+listed with suggestions, never dropped and never guessed. Suggestions are never accepted by
+themselves: a misspelling ("Filippino") resolves only through a reviewed names file
+(:mod:`.namesfile`, ``traffickstats data harmonize``).
 """
 
 from __future__ import annotations
@@ -31,7 +43,10 @@ from ..i18n import LANGS
 from ..errors import ParameterError, UnknownGeographyError
 from ..paths import package_resource
 from ._text import name_key
+from .demonyms import forms
 
+#: Languages whose CLDR territory names are read (display names exist for LANGS only).
+NAME_LANGS = ("fr", "en", "es", "ar")
 
 #: Codes that mean "no country" in the datasets we read; refused with this reason, by rule.
 #: ("NA" is Namibia, never missing.)
@@ -68,6 +83,7 @@ class _Tables:
     ambiguous: dict[str, frozenset]  # name key -> several iso3
     regexes: tuple[tuple[re.Pattern, str], ...]
     shown: dict[str, str]            # name key -> "Name (ISO3)" for suggestions
+    via: dict[str, str]              # name key -> where the name comes from (vendored tier)
 
 
 def _coco_path() -> Path:
@@ -87,13 +103,44 @@ def aliases() -> pd.DataFrame:
                        keep_default_na=False)
 
 
+@dataclass(frozen=True)
+class _Codes:
+    iso3: frozenset[str]
+    by_iso2: dict[str, str]
+    by_num: dict[int, str]
+
+
+@cache
+def _coco() -> pd.DataFrame:
+    raw = pd.read_csv(_coco_path(), sep="\t", dtype=str, keep_default_na=False)
+    return raw[raw["obsolete"] == ""]  # Soviet Union, Netherlands Antilles...: not current places
+
+
+@cache
+def _codes() -> _Codes:
+    """Codes only (ISO3, ISO2, numeric): what a file of codes needs, without the name tables."""
+    by_iso2: dict[str, str] = {}
+    by_num: dict[int, str] = {}
+    for iso3, iso2, isonum, uncode in _coco()[["ISO3", "ISO2", "ISOnumeric", "UNcode"]].itertuples(index=False):
+        for code in _iso2_codes(iso2):
+            by_iso2[code] = iso3
+        for num in (isonum, uncode):
+            if num:
+                by_num.setdefault(int(num), iso3)
+    return _Codes(frozenset(_coco()["ISO3"]), by_iso2, by_num)
+
+
+def country_codes() -> frozenset[str]:
+    """ISO3 codes of the current countries and territories (index of :func:`country_table`)."""
+    return _codes().iso3
+
+
 @cache
 def _tables() -> _Tables:
     import babel
 
-    raw = pd.read_csv(_coco_path(), sep="\t", dtype=str, keep_default_na=False)
-    raw = raw[raw["obsolete"] == ""]  # Soviet Union, Netherlands Antilles...: not current places
-    cldr = {lang: babel.Locale.parse(lang).territories for lang in LANGS}
+    raw = _coco()
+    cldr = {lang: babel.Locale.parse(lang).territories for lang in NAME_LANGS}
 
     by_iso2: dict[str, str] = {}
     by_num: dict[int, str] = {}
@@ -111,7 +158,7 @@ def _tables() -> _Tables:
             "m49": int(r.UNcode) if r.UNcode else None,
             "name_en": r.name_short, "name_official": r.name_official,
             "name_fr": cldr["fr"].get(iso2), "name_ar": cldr["ar"].get(iso2),
-            "name_en_cldr": cldr["en"].get(iso2),
+            "name_en_cldr": cldr["en"].get(iso2), "name_es_cldr": cldr["es"].get(iso2),
         })
         regexes.append((re.compile(r.regex, re.IGNORECASE), r.ISO3))
     countries = pd.DataFrame(rows).set_index("iso3")
@@ -120,7 +167,7 @@ def _tables() -> _Tables:
     candidates: dict[str, set[str]] = {}
     shown: dict[str, str] = {}
     for iso3, row in countries.iterrows():
-        for col in ("name_en", "name_official", "name_en_cldr", "name_fr", "name_ar"):
+        for col in ("name_en", "name_official", "name_en_cldr", "name_fr", "name_ar", "name_es_cldr"):
             name = row[col]
             if isinstance(name, str) and name:
                 key = name_key(name)
@@ -133,12 +180,55 @@ def _tables() -> _Tables:
         by_key[key] = a.iso3
         ambiguous.pop(key, None)
         shown[key] = f"{a.alias} ({a.iso3})"
-    return _Tables(countries, by_iso2, by_num, by_key, ambiguous, tuple(regexes), shown)
+    via: dict[str, str] = {}
+    _add_vendored(by_iso2, by_key, ambiguous, shown, via)
+    return _Tables(countries, by_iso2, by_num, by_key, ambiguous, tuple(regexes), shown, via)
+
+
+def vendored_labels() -> pd.DataFrame:
+    """The vendored label table (iso2, lang, kind, label, source, independent); see ``vendor/VERSION``."""
+    return pd.read_csv(Path(__file__).with_name("vendor") / "country_labels.tsv", sep="\t", comment="#",
+                       dtype=str, keep_default_na=False)
+
+
+def _add_vendored(by_iso2, by_key, ambiguous, shown, via) -> None:
+    """Second tier: keys the reviewed tier lacks; a key two countries share becomes ambiguous."""
+    candidates: dict[str, set[str]] = {}
+    first: dict[str, tuple[str, str]] = {}
+    states: set[str] = set()   # independent states
+    demonym_keys: set[str] = set()
+    for iso2, lang, kind, label, source, independent in vendored_labels().itertuples(index=False, name=None):
+        iso3 = by_iso2.get(iso2)
+        if iso3 is None:
+            continue
+        if independent == "1":
+            states.add(iso3)
+        words = forms(label, lang) if kind.startswith("demonym") else {label}
+        what = f"{source} {lang} {'demonym' if kind.startswith('demonym') else 'name'}".replace("  ", " ")
+        for word in words:
+            key = name_key(word)
+            if not key or key in by_key or key in ambiguous:
+                continue
+            candidates.setdefault(key, set()).add(iso3)
+            first.setdefault(key, (word, what))
+            if kind.startswith("demonym"):
+                demonym_keys.add(key)
+    for key, isos in candidates.items():
+        if len(isos) > 1 and key in demonym_keys and len(isos & states) == 1:
+            isos = isos & states  # "Dutch": the Netherlands' citizenship, not Bonaire's
+        if len(isos) == 1:
+            iso3 = next(iter(isos))
+            by_key[key] = iso3
+            word, what = first[key]
+            shown[key] = f"{word} ({iso3})"
+            via[key] = f"{what} {word!r}"
+        else:
+            ambiguous[key] = frozenset(isos)
 
 
 def country_table() -> pd.DataFrame:
     """One row per current country/territory (index iso3): iso2, m49, name_en, name_fr, name_ar."""
-    return _tables().countries.drop(columns=["name_en_cldr"]).copy()
+    return _tables().countries.drop(columns=["name_en_cldr", "name_es_cldr"]).copy()
 
 
 # --- one value ---------------------------------------------------------------------------
@@ -151,21 +241,23 @@ def _missing(value: object) -> bool:
 
 def _lookup(value: object, regex: bool = True) -> tuple[str | None, str]:
     """(iso3, "") when recognised, else (None, reason); ``regex=False``: codes and known
-    names only, no country_converter pattern ("Marocco" is not taken for "Maroc")."""
-    t = _tables()
+    names only, no country_converter pattern ("Marocco" is not taken for "Maroc").
+    Codes never build the name tables."""
     if _missing(value):
         return None, "missing value"
     text = str(value).strip()
     upper = text.upper()
     if upper in REFUSED_CODES:
         return None, REFUSED_CODES[upper]
+    c = _codes()
     if _M49.match(text):
-        iso3 = t.by_num.get(int(float(text)))
+        iso3 = c.by_num.get(int(float(text)))
         return (iso3, "") if iso3 else (None, f"no country has M49/ISO numeric code {text}")
-    if len(text) == 2 and upper in t.by_iso2:
-        return t.by_iso2[upper], ""
-    if len(text) == 3 and upper in t.countries.index:
+    if len(text) == 2 and upper in c.by_iso2:
+        return c.by_iso2[upper], ""
+    if len(text) == 3 and upper in c.iso3:
         return upper, ""
+    t = _tables()
     key = name_key(text)
     if key in t.by_key:
         return t.by_key[key], ""
@@ -177,8 +269,8 @@ def _lookup(value: object, regex: bool = True) -> tuple[str | None, str]:
 
 
 def exact_iso3(value: object) -> str | None:
-    """ISO3 of an ISO2/ISO3/M49 code or a known name in fr, en or ar (CLDR, country_converter's
-    names, reviewed aliases), without pattern matching: for values a person types, where a
+    """ISO3 of an ISO2/ISO3/M49 code or a known name (CLDR, country_converter's names, reviewed
+    aliases, then the vendored names and demonyms in en, fr, es and ar), without pattern matching: for values a person types, where a
     misspelling must be refused with suggestions rather than matched by a pattern."""
     return _lookup(value, regex=False)[0]
 
@@ -206,22 +298,37 @@ def _ngrams(key: str, longest: int = 6) -> set[str]:
             for j in range(i + 1, min(len(words), i + longest) + 1)}
 
 
-def suggestions(value: object, n: int = 3) -> list[str]:
-    """Up to ``n`` close known names ("Name (ISO3)"), for error messages."""
+def ranked_suggestions(value: object, n: int = 5) -> list[tuple[str, str, float]]:
+    """Up to ``n`` (iso3, known name, score 0-1) close to ``value``, best first, one per country.
+
+    An ambiguous name lists each country it may mean first ("Congolese": COD, COG); then names
+    found inside a list of places ("Sudan and South Sudan"); then names whose
+    key is close (difflib ratio >= 0.6 on :func:`name_key`). For review only: a suggestion is
+    never used as an answer.
+    """
     t = _tables()
     key = "" if _missing(value) else name_key(value)
     if not key:
         return []
-    out: list[str] = []
+    parts = sorted((g for g in _ngrams(key) if g in t.by_key and g != key), key=len, reverse=True)
+    close = difflib.get_close_matches(key, list(t.shown), n=4 * n + 8, cutoff=0.6)
+    out: list[tuple[str, str, float]] = []
     seen: set[str] = set()
-    parts = [g for g in _ngrams(key) if g in t.by_key]  # names inside a list of places
-    close = difflib.get_close_matches(key, list(t.shown), n=12, cutoff=0.6)
-    for k in sorted(parts, key=len, reverse=True) + close:
+    for iso3 in sorted(t.ambiguous.get(key, ())):  # "Congolese": every country it may mean
+        seen.add(iso3)
+        out.append((iso3, f"{country_name(iso3, 'en')}: {value}", 1.0))
+    for k in parts + close:
         iso3 = t.by_key.get(k)
         if iso3 and iso3 not in seen:
             seen.add(iso3)
-            out.append(t.shown[k])
+            name = t.shown[k].rsplit(" (", 1)[0]
+            out.append((iso3, name, round(difflib.SequenceMatcher(None, key, k).ratio(), 2)))
     return out[:n]
+
+
+def suggestions(value: object, n: int = 3) -> list[str]:
+    """Up to ``n`` close known names ("Name (ISO3)"), for error messages."""
+    return [f"{name} ({iso3})" for iso3, name, _ in ranked_suggestions(value, n)]
 
 
 # --- many values -------------------------------------------------------------------------
@@ -280,7 +387,7 @@ def _lookup_iso2(value: object) -> tuple[str | None, str]:
     code = str(value).strip().upper()
     if code in REFUSED_CODES:
         return None, REFUSED_CODES[code]
-    iso3 = _tables().by_iso2.get(code)
+    iso3 = _codes().by_iso2.get(code)
     return (iso3, "") if iso3 else (None, "not an ISO 3166 alpha-2 code")
 
 

@@ -22,6 +22,7 @@ import importlib
 from pathlib import Path
 
 from ..errors import DataFileError, ParameterError
+from ..geo.namesfile import Names, read_names
 from .detect import FORMATS, detect_format, read_head
 from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
@@ -43,17 +44,22 @@ def _loader(fmt: str):
     return getattr(importlib.import_module(module), func)
 
 
-def load(path, format: str = "auto", mapping=None) -> LoadResult:  # noqa: A002 (CLI flag name)
+def load(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  # noqa: A002 (CLI flag name)
     """Read ``path`` with the loader for ``format`` (``auto``: detected from the content).
 
     ``mapping`` (a YAML path or dict) is required for ``csv`` and only accepted there.
+    ``names`` (a reviewed names file, path or :class:`traffickstats.geo.Names`) decides country
+    and citizenship labels before the geography tables, for every format (``--names FILE``;
+    ``traffickstats data harmonize`` writes one).
     Raises :class:`DataFileError` when the file cannot be read at all.
     """
     path = Path(path)
+    if names is not None and not isinstance(names, Names):
+        names = read_names(names)  # a bad names file fails before the dataset is read
     if format not in ("auto", *FORMATS):
         raise ParameterError(f"unknown format {format!r}: use auto, {', '.join(FORMATS)}")
     if format == "auto":
-        fmt = detect_format(path)
+        fmt = detect_format(path, keep_sheet=True)
     else:
         read_head(path)  # the same one-line errors (missing, folder, empty) for every format
         fmt = format
@@ -61,10 +67,10 @@ def load(path, format: str = "auto", mapping=None) -> LoadResult:  # noqa: A002 
         if mapping is None:
             raise DataFileError(path, "not a GLOTIP, CTDC, GSI or population file: a generic table "
                                       "needs a YAML mapping (--mapping FILE)")
-        return _loader("csv")(path, mapping)
+        return _loader("csv")(path, mapping, names=names)
     if mapping is not None:
         raise ParameterError(f"--mapping applies to generic tables only, not to format {fmt!r}")
-    return _loader(fmt)(path)
+    return _loader(fmt)(path, names=names)
 
 
 def __getattr__(name: str):

@@ -40,10 +40,10 @@ def _print_summary(summary: dict) -> None:
 
 
 def validate(args) -> int:
-    """``traffickstats data validate PATH [--format F] [--mapping FILE] [--rejects FILE] [--json]``."""
+    """``traffickstats data validate PATH [--format F] [--mapping FILE] [--names FILE] [--rejects FILE] [--json]``."""
     from . import load
 
-    result = load(args.path, format=args.format, mapping=args.mapping)
+    result = load(args.path, format=args.format, mapping=args.mapping, names=getattr(args, "names", None))
     summary = result.summary()
     if args.rejects:
         summary["rejects_file"] = str(write_rejects(result.rejects, args.rejects))
@@ -51,6 +51,9 @@ def validate(args) -> int:
         print(json.dumps(summary, ensure_ascii=False, default=str))
     else:
         _print_summary(summary)
+        if result.unresolved:
+            print(f"{len(result.unresolved)} country labels not recognised (their rows are rejected): "
+                  f"`traffickstats data harmonize {args.path} --out names.csv` lists them with suggestions")
         if args.rejects:
             print(f"rejected rows written to {summary['rejects_file']}")
     return 0

@@ -223,13 +223,18 @@ def _flag(raw: str):
     return _FLAG.get(k, _BAD)
 
 
-def _countries(raws: list[str]) -> dict[str, object]:
-    """ISO alpha-2 / alpha-3 codes -> ISO3; missing tokens -> 'unknown'; anything else -> _BAD."""
+def _countries(raws: list[str], names=None) -> dict[str, object]:
+    """ISO alpha-2 / alpha-3 codes -> ISO3; missing tokens -> 'unknown'; anything else -> _BAD.
+
+    A reviewed names file (``names``) decides first, for any cell it lists."""
     out: dict[str, object] = {}
     two, three = [], []
     for raw in raws:
         k = str(raw).strip()
-        if k.lower() in _MISSING:
+        decided = names.get(k) if names is not None else None
+        if decided is not None:
+            out[raw] = decided.iso3 if decided.iso3 != geo.NOT_A_COUNTRY else _BAD
+        elif k.lower() in _MISSING:
             out[raw] = "unknown"
         elif re.fullmatch(r"[A-Za-z]{2}", k):
             two.append(raw)
@@ -311,7 +316,7 @@ def _ragged(path: Path, sep: str, line: int, width: int) -> dict[int, int]:
     return out
 
 
-def load_ctdc(path) -> LoadResult:
+def load_ctdc(path, names=None) -> LoadResult:
     """Load a CTDC case-level CSV (legacy Global Dataset or 2024 Global Synthetic Dataset).
 
     ``records``: one row per accepted victim record (``row``, ``year``, ``datasource``,
@@ -355,7 +360,8 @@ def load_ctdc(path) -> LoadResult:
     cats = lambda c: list(df[c].cat.categories)  # noqa: E731
     take("yearofregistration", {c: _year(c) for c in cats("yearofregistration")}, "year",
          "year of registration {raw!r} is missing or not a year (1900-2100)")
-    ctry = _countries(sorted(set(cats("citizenship")) | set(cats("countryofexploitation"))))
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    ctry = _countries(sorted(set(cats("citizenship")) | set(cats("countryofexploitation"))), names)
     take("citizenship", ctry, "citizenship", "citizenship {raw!r} is not an ISO 3166 country code")
     take("countryofexploitation", ctry, "exploitation",
          "country of exploitation {raw!r} is not an ISO 3166 country code")

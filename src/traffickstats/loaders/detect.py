@@ -21,7 +21,6 @@ import os
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import DataFileError, ParameterError
 
@@ -89,7 +88,7 @@ def _decode(head: bytes) -> str | None:
     return None if controls > max(2, len(text) // 100) else text
 
 
-def _workbook_format(path: Path, head: bytes) -> str:
+def _workbook_format(path: Path, head: bytes, keep_sheet: bool = False) -> str:
     if head.startswith(_ZIP):
         try:
             # the central directory sits at the end: a cut download fails here. (Members are
@@ -100,20 +99,23 @@ def _workbook_format(path: Path, head: bytes) -> str:
             raise DataFileError(path, f"truncated or corrupt workbook (zip error: {exc})") from None
         if not any(n.startswith("xl/") for n in names) and "content.xml" not in names:
             raise DataFileError(path, "a zip archive, not an Excel or OpenDocument workbook")
+    from . import workbook
+
     try:
-        book = pd.ExcelFile(path, engine="calamine")
-        first = pd.read_excel(book, sheet_name=0, header=None, engine="calamine", dtype=str,
-                              keep_default_na=False, nrows=3)
+        sheet_names, sheet = workbook.first_sheet(path)
+        first = sheet.to_python(skip_empty_area=False, nrows=3)
     except Exception as exc:  # calamine's own error types for damaged xml / records
         raise DataFileError(path, f"corrupt workbook ({type(exc).__name__}: {exc})") from None
     from .glotip import HEADER
 
-    if (len(first) >= 3 and str(first.iat[0, 0]).strip().upper() == "UNODC"
-            and [str(c).strip() for c in first.iloc[2].tolist()[: len(HEADER)]] == HEADER):
+    if (len(first) >= 3 and str(first[0][0] if first[0] else "").strip().upper() == "UNODC"
+            and [str(c).strip() for c in first[2][: len(HEADER)]] == HEADER):
+        if keep_sheet:
+            workbook.hand_over(path, sheet)  # parsed once: the GLOTIP loader takes it
         return "glotip"
     from .population import population_layout
 
-    if "ESTIMATES" in book.sheet_names and population_layout(path) == "wpp":
+    if "ESTIMATES" in sheet_names and population_layout(path) == "wpp":
         return "population"
     return "csv"
 
@@ -156,8 +158,11 @@ def _text_format(path: Path, text: str) -> str:
     return "csv"
 
 
-def detect_format(path) -> str:
+def detect_format(path, *, keep_sheet: bool = False) -> str:
     """``glotip`` | ``ctdc`` | ``gsi`` | ``population`` | ``csv``, from the file's content.
+
+    ``keep_sheet``: hand a GLOTIP workbook's parsed sheet over to the loader that reads it next
+    (:mod:`.workbook`; ``load`` does this, so the file is parsed once).
 
     Raises :class:`DataFileError` for a missing or empty file, binary junk, a truncated or
     corrupt workbook, or text that is no table.
@@ -165,7 +170,7 @@ def detect_format(path) -> str:
     path = Path(path)
     head = read_head(path)
     if head.startswith(_ZIP) or head.startswith(_OLE2):
-        return _workbook_format(path, head)
+        return _workbook_format(path, head, keep_sheet)
     text = _decode(head)
     if text is None:
         raise DataFileError(path, "not a text file or a workbook (binary content)")

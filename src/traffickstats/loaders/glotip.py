@@ -5,9 +5,10 @@ row 2 the release date (dd/mm/yyyy, text), row 3 the header, then one count per 
 (Iso3_code, Country, Region, Subregion, Indicator, Dimension, Category, Sex, Age, Year,
 Unit of measurement, txtVALUE, Source). Load / normalise / validate:
 
-1. read the whole sheet once with python-calamine (text cells, no NA guessing);
-2. map each column's *unique* values through the tables below and ``glotip_categories.csv``,
-   then map the column (no per-row Python loop);
+1. parse the sheet once with python-calamine (format detection hands its parsed sheet over,
+   :mod:`.workbook`), cells as text;
+2. factorise each column and decide each *distinct* value once (look-up tables, the names
+   resolution, number parsing), then index the decisions by the codes: no per-row Python;
 3. reject, with row / column / raw value / reason, every row that cannot be read exactly.
 
 Reading rules (they decide what a figure *is*):
@@ -23,10 +24,17 @@ Reading rules (they decide what a figure *is*):
 * Dimension "by citizenship": ``geo`` is the country that detected (or prosecuted /
   convicted) the persons, ``citizenship`` the ISO3 of their citizenship, or ``nationals``
   ("Nationals", "Ciudadanos de su país", "own country"), ``foreign``, ``eu_other``,
-  ``unknown``, ``stateless``. Category strings are read through the reviewed table
-  ``glotip_categories.csv`` (every string of the 2023-05-30 release, misspellings and
-  Spanish/French names included); groups of countries, former states, ethnic groups,
-  questionnaire text and counts mixed into names are rejected with the table's reason.
+  ``unknown``, ``stateless``. Category strings are resolved by
+  :func:`traffickstats.geo.resolve_labels`: first the user's names file (``names=``,
+  ``--names FILE``), then the reviewed mapping shipped for GLOTIP (``glotip_names.csv``:
+  every string of the 2023-05-30 release, misspellings and Spanish/French names included;
+  groups of countries, former states, ethnic groups, questionnaire text and counts mixed
+  into names are "not a country" and rejected with the mapping's note), then the geography
+  tables (names, official names and demonyms in English, French, Spanish and Arabic, so
+  "Moroccan", "MARRUECOS" and "VENEZOLANA" of a newer release resolve; a warning says
+  which labels were read this way). A label none of them knows ("Filippino") is rejected
+  with ``geo.UNRESOLVED`` in its reason and a warning with ranked suggestions; fuzzy
+  matching never accepts it: map it in a names file (``traffickstats data harmonize``).
 * Dimension "by country of repatriation" -> indicator ``victims_repatriated`` (measure
   ``detected_count``): ``geo`` = reporting country, ``citizenship`` = the Category, i.e.
   the *country of repatriation* as UNODC labels it ("Abroad" -> ``foreign``). The file
@@ -38,6 +46,9 @@ Reading rules (they decide what a figure *is*):
   composition (SAM's 2017 total, 2,702, is not the sum of the South American countries,
   2,570), so none can be equated with a ``unodc`` region code. ``AGGREGATE_CODES`` maps a
   code to a region once that is verified. Rows without Iso3_code (Sark) are rejected.
+* Plausibility (:mod:`.plausible`): a value that reads as a questionnaire code and year
+  ("6,112,019" in a "Nationals" row: Q6.1.1 + 2019), a count of persons above the country's
+  bundled population, or any count above 1,000,000 is rejected with its reason.
 * Damaged text (U+FFFD replacement characters or UTF-8 read as Latin-1, "TÃ¼rkiye") is
   reported in ``warnings``; the row is kept when the table reads it unambiguously.
 * Duplicate keys. (Iso3_code, Indicator, Dimension, Category, Sex, Age, Year) should be
@@ -57,6 +68,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -64,11 +76,13 @@ import pandas as pd
 
 from .. import geo
 from ..errors import DataFileError, NumberParseError
+from ..geo.namesfile import Names, read_names
 from ..numbers import parse_number
 from ..schema import conform
+from . import plausible, workbook
 from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
-__all__ = ["load_glotip", "HEADER", "DEFAULT_URL", "AGGREGATE_CODES", "read_release_date"]
+__all__ = ["load_glotip", "HEADER", "DEFAULT_URL", "AGGREGATE_CODES", "read_release_date", "reviewed_names"]
 
 DEFAULT_URL = "https://dataunodc.un.org/sites/dataunodc.un.org/files/data_glotip.xlsx"
 
@@ -107,7 +121,8 @@ AGGREGATE_CODES["Aruba/Curacao"] = "two territories reported together (Aruba, Cu
 
 _QUESTIONNAIRE_CODE = re.compile(r"^Q\d+(\.\d+)*[_ ]", re.IGNORECASE)
 _DAMAGED = re.compile("\ufffd|Ã.|Â.")
-_CATEGORY_TABLE = Path(__file__).with_name("glotip_categories.csv")
+_YEAR = re.compile(r"\d{4}(\.0+)?")
+REVIEWED_NAMES = Path(__file__).with_name("glotip_names.csv")
 
 SOURCE = {
     "publisher": "UNODC", "publisher_fr": "ONUDC",
@@ -127,7 +142,7 @@ R_INDICATOR = "unknown indicator"
 R_DIMENSION = "unknown dimension"
 R_CATEGORY_DIM = "category does not belong to the dimension"
 R_QCODE = "category is a questionnaire code, not a breakdown value"
-R_CITIZENSHIP = "citizenship category not recognised"
+R_CITIZENSHIP = geo.UNRESOLVED
 R_SEX = "unknown sex"
 R_AGE = "unknown age group"
 R_YEAR = "year is not a year between 1900 and 2100"
@@ -137,8 +152,10 @@ R_DUP = "duplicate key: the label telling these rows apart was lost"
 R_DUP_HARMONISED = "duplicate key after harmonising category names"
 
 
-def _category_table() -> pd.DataFrame:
-    return pd.read_csv(_CATEGORY_TABLE, comment="#", dtype=str, keep_default_na=False)
+@cache
+def reviewed_names() -> Names:
+    """The reviewed GLOTIP category mapping shipped with the package (``glotip_names.csv``)."""
+    return read_names(REVIEWED_NAMES, kind="reviewed GLOTIP names file")
 
 
 def read_release_date(cell: object) -> str | None:
@@ -154,79 +171,128 @@ def read_release_date(cell: object) -> str | None:
     return None
 
 
-def _read_sheet(path: Path) -> pd.DataFrame:
+def _read_sheet(path: Path) -> list[list]:
+    """All rows of the first sheet (parsed once: taken from format detection when it parsed it)."""
+    sheet = workbook.take(path)
+    if sheet is None:
+        try:
+            with open(path, "rb") as fh:
+                magic = fh.read(8)
+        except FileNotFoundError:
+            raise DataFileError(path, "file not found") from None
+        except OSError as exc:
+            raise DataFileError(path, f"cannot open: {exc.strerror or exc}") from None
+        if not magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise DataFileError(path, "not an Excel workbook (GLOTIP is published as data_glotip.xlsx)")
+        try:
+            sheet = workbook.first_sheet(path)[1]
+        except Exception as exc:  # calamine raises its own types for zip / xml damage
+            raise DataFileError(path, f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
     try:
-        with open(path, "rb") as fh:
-            magic = fh.read(8)
-    except FileNotFoundError:
-        raise DataFileError(path, "file not found") from None
-    if not magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise DataFileError(path, "not an Excel workbook (GLOTIP is published as data_glotip.xlsx)")
-    try:
-        raw = pd.read_excel(path, sheet_name=0, header=None, engine="calamine", dtype=str,
-                            keep_default_na=False, na_filter=False)
-    except FileNotFoundError:
-        raise DataFileError(path, "file not found") from None
-    except Exception as exc:  # calamine raises its own types for zip / xml damage
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:
         raise DataFileError(path, f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
-    if len(raw) < 3 or str(raw.iat[0, 0]).strip().upper() != "UNODC":
+    if len(rows) < 3 or str(rows[0][0] if rows[0] else "").strip().upper() != "UNODC":
         raise DataFileError(path, "not a GLOTIP workbook: cell A1 should say UNODC", row=1, column="A")
-    header = [str(h).strip() for h in raw.iloc[2].tolist()]
+    header = [_text(h) for h in rows[2]]
     missing = [h for h in HEADER if h not in header]
     if missing:
         raise DataFileError(path, f"not a GLOTIP workbook: header row lacks {', '.join(missing)}", row=3)
-    return raw
+    return rows
 
 
-def _strip(col: pd.Series) -> pd.Series:
-    """Strip surrounding blanks, looking at each distinct value once (most columns need nothing)."""
-    uniq = pd.unique(col)
-    stripped = [u.strip() for u in uniq]
-    if all(a == b for a, b in zip(uniq, stripped)):
-        return col
-    return col.map(dict(zip(uniq, stripped)))
+def _text(cell) -> str:
+    """A cell as stripped text: 2019.0 -> "2019", a date -> ISO text, empty -> ""."""
+    if isinstance(cell, str):
+        return cell.strip()
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime) and cell.time() == datetime.min.time():
+        return cell.date().isoformat()
+    return str(cell).strip()
 
 
-def _map_unique(s: pd.Series, fn) -> pd.Series:
-    """Apply ``fn`` to each distinct value once, then map the column (country_converter's trick)."""
-    uniq = pd.unique(s)
-    return s.map(dict(zip(uniq, (fn(u) for u in uniq))))
+class _Column:
+    """One column factorised: ``codes`` (row -> distinct index) and ``uniq`` (distinct stripped texts)."""
+
+    def __init__(self, cells: tuple):
+        codes, raw = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+        texts = [_text(c) for c in raw]
+        # stripping may merge distinct raw cells ("Tunisia " / "Tunisia"): factorise again
+        merged, self.uniq = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
+        self.codes = merged[codes]
+        self.uniq = list(self.uniq)
+
+    def take(self, keep: np.ndarray) -> None:
+        self.codes = self.codes[keep]
+
+    def lut(self, fn, dtype=object) -> np.ndarray:
+        """``fn`` of each distinct text, indexed by row."""
+        return np.asarray([fn(u) for u in self.uniq], dtype=dtype)[self.codes]
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.uniq, dtype=object)[self.codes]
+
+    def equals(self, text: str) -> np.ndarray:
+        try:
+            return self.codes == self.uniq.index(text)
+        except ValueError:
+            return np.zeros(len(self.codes), dtype=bool)
 
 
 def _parse_count(text: str):
-    """(value, lower, upper, censored) or a reason string when the text is not a count."""
+    """(value, lower, upper, censored, reason): reason is None when the text is a count."""
     try:
         p = parse_number(text, locale="en")
     except NumberParseError as exc:
-        return str(exc)
+        return (np.nan, np.nan, np.nan, False, str(exc))
     if p.unit is not None or p.currency is not None:
-        return f"{text!r} is not a plain count"
+        return (np.nan, np.nan, np.nan, False, f"{text!r} is not a plain count")
     if p.censored:
         if p.lower is None or p.upper is None:
-            return f"{text!r}: censored count without two bounds"
-        return (np.nan, float(p.lower), float(p.upper), True)
+            return (np.nan, np.nan, np.nan, False, f"{text!r}: censored count without two bounds")
+        return (np.nan, float(p.lower), float(p.upper), True, None)
     if p.value is None or p.value < 0 or p.value != int(p.value):
-        return f"{text!r} is not a whole non-negative count"
-    return (float(p.value), np.nan, np.nan, False)
+        return (np.nan, np.nan, np.nan, False, f"{text!r} is not a whole non-negative count")
+    return (float(p.value), np.nan, np.nan, False, None)
 
 
-def load_glotip(path) -> LoadResult:
+def _as_names(names) -> Names | None:
+    if names is None or isinstance(names, Names):
+        return names
+    return read_names(names)
+
+
+def load_glotip(path, names=None) -> LoadResult:
     """Read a UNODC GLOTIP workbook into a :class:`LoadResult` (see the module docstring).
 
+    ``names``: a reviewed names file (path or :class:`~traffickstats.geo.namesfile.Names`)
+    deciding category labels before the shipped mapping and the geography tables.
     Raises :class:`DataFileError` when the file is missing, not a workbook, damaged, or not
     laid out as GLOTIP (A1 "UNODC", header on row 3).
     """
     path = Path(path)
-    raw = _read_sheet(path)
-    version = read_release_date(raw.iat[1, 0])
-    header = [str(h).strip() for h in raw.iloc[2].tolist()]
-    df = raw.iloc[3:].copy()
-    df.columns = header
-    df = df[HEADER]
-    df = df.apply(_strip)
-    df = df[(df != "").any(axis=1)]  # wholly blank lines are not data rows
-    rows = df.index.to_numpy() + 1  # spreadsheet row numbers (index 0 is row 1)
-    n = len(df)
+    names = _as_names(names)
+    rows_raw = _read_sheet(path)
+    a2 = rows_raw[1][0] if rows_raw[1] else None
+    version = read_release_date(a2)
+    header = [_text(h) for h in rows_raw[2]]
+    body = rows_raw[3:]
+    columns = list(zip(*body)) if body else [() for _ in header]
+    del rows_raw
+    c = {h: _Column(columns[header.index(h)]) for h in HEADER}
+    del columns, body
+    # wholly blank lines are not data rows
+    blank = np.ones(len(c["Iso3_code"].codes), dtype=bool)
+    for col in c.values():
+        blank &= col.lut(lambda u: u == "", bool)
+    keep = ~blank
+    rows = np.flatnonzero(keep) + _FIRST_DATA_ROW  # spreadsheet row numbers
+    for col in c.values():
+        col.take(keep)
+    n = len(rows)
 
     reason = np.full(n, None, dtype=object)
     rcol = np.full(n, None, dtype=object)
@@ -240,130 +306,167 @@ def load_glotip(path) -> LoadResult:
             return
         reason[mask] = why if isinstance(why, str) else np.asarray(why, dtype=object)[mask]
         rcol[mask] = column
-        rv = df[column].to_numpy(dtype=object) if raw_values is None else np.asarray(raw_values, dtype=object)
+        rv = c[column].values() if raw_values is None else np.asarray(raw_values, dtype=object)
         rraw[mask] = rv[mask]
 
     if version is None:
-        warn_rows.append({"row": 2, "column": "A", "raw_value": str(raw.iat[1, 0]),
+        warn_rows.append({"row": 2, "column": "A", "raw_value": _text(a2),
                           "warning": "release date in A2 is not a dd/mm/yyyy date: source_version unknown"})
 
     # -- geography -----------------------------------------------------------------------
-    iso = df["Iso3_code"]
-    agg = iso.isin(list(AGGREGATE_CODES))
-    agg_reason = iso.map(lambda c: AGGREGATE_CODES.get(c) if isinstance(AGGREGATE_CODES.get(c), str) else None)
-    reject(agg & agg_reason.notna(), "Iso3_code", R_AGG + ": " + agg_reason.fillna(""))
-    reject(iso == "", "Iso3_code", R_NOISO, raw_values=("Country: " + df["Country"]).to_numpy())
-    geo_code = iso.copy()
-    geo_scheme = pd.Series("iso3", index=df.index, dtype=object)
+    iso = c["Iso3_code"]
+    codes = geo.country_codes()  # ISO3 codes only: the name tables are not needed here
+
+    def iso_fault(code: str):
+        if code in AGGREGATE_CODES:
+            target = AGGREGATE_CODES[code]
+            return (R_AGG + ": " + target) if isinstance(target, str) else None
+        if code == "":
+            return R_NOISO
+        return None if code in codes else R_ISO
+
+    iso_reason = iso.lut(iso_fault)
+    agg = iso_reason != None  # noqa: E711
+    is_agg = np.asarray([u in AGGREGATE_CODES for u in iso.uniq], dtype=bool)[iso.codes]
+    reject(is_agg & agg, "Iso3_code", iso_reason)
+    noiso = iso.equals("")
+    reject(noiso, "Iso3_code", R_NOISO, raw_values=c["Country"].lut(lambda u: "Country: " + u))
+    reject(~is_agg & ~noiso & agg, "Iso3_code", R_ISO)
+    geo_code = iso.values()
+    geo_scheme = np.full(n, "iso3", dtype=object)
     for code, target in AGGREGATE_CODES.items():
         if not isinstance(target, str):
-            hit = iso == code
+            hit = iso.equals(code)
             geo_scheme[hit], geo_code[hit] = target
-    plain = ~agg & (iso != "")
-    uniq = sorted(set(iso[plain]))
-    known = dict(zip(uniq, geo.to_iso3(uniq, strict=False, warn=False)))
-    reject(plain & iso.map(lambda c: known.get(c) != c), "Iso3_code", R_ISO)
 
     # -- indicator / dimension / category --------------------------------------------------
-    ind = df["Indicator"].map(INDICATORS)
-    reject(ind.isna(), "Indicator", R_INDICATOR)
-    dim = df["Dimension"].map(DIMENSIONS)
-    reject(dim.isna(), "Dimension", R_DIMENSION)
-    cat = df["Category"]
-    qcode = cat.str.match(_QUESTIONNAIRE_CODE)
+    ind_names = list(INDICATORS)
+    ind_idx = c["Indicator"].lut(lambda u: ind_names.index(u) if u in INDICATORS else -1, np.int64)
+    reject(ind_idx < 0, "Indicator", R_INDICATOR)
+    dim = c["Dimension"].lut(DIMENSIONS.get)
+    reject(dim == None, "Dimension", R_DIMENSION)  # noqa: E711
+    cat = c["Category"]
+    qcode = cat.lut(lambda u: bool(_QUESTIONNAIRE_CODE.match(u)), bool)
     reject(qcode, "Category", R_QCODE)
     is_total, is_form = dim == "total", dim == "form"
-    is_cit = dim.isin(["citizenship", "repatriation"])
-    reject(is_total & (cat != "Total"), "Category", R_CATEGORY_DIM)
-    form = pd.Series("total", index=df.index, dtype=object)
-    form[is_form] = cat[is_form].map(FORMS)
-    reject(is_form & form.isna(), "Category", R_CATEGORY_DIM)
+    is_cit = (dim == "citizenship") | (dim == "repatriation")
+    reject(is_total & ~cat.equals("Total"), "Category", R_CATEGORY_DIM)
+    form = np.full(n, "total", dtype=object)
+    form_lut = cat.lut(FORMS.get)
+    form[is_form] = form_lut[is_form]
+    reject(is_form & (form == None), "Category", R_CATEGORY_DIM)  # noqa: E711
 
-    table = _category_table().set_index("category")
-    cit_map = table["citizenship"].to_dict()
-    cit_reason = table["reject_reason"].to_dict()
-    unseen = sorted(set(cat[is_cit & ~qcode]) - set(cit_map))
-    if unseen:  # a newer release: fall back on the geography module, and say so
-        found = geo.to_iso3(unseen, strict=False, warn=False)
-        for name, iso3 in zip(unseen, found):
-            cit_map[name] = iso3 or ""
-            cit_reason[name] = "" if iso3 else R_CITIZENSHIP
-        for name, iso3 in zip(unseen, found):
-            first = int(rows[np.flatnonzero((is_cit & (cat == name)).to_numpy())[0]])
-            warn_rows.append({"row": first, "column": "Category", "raw_value": name,
-                              "warning": f"category not in the reviewed table; geography lookup gave {iso3 or 'nothing'}"})
-    citizenship = pd.Series(None, index=df.index, dtype=object)
-    citizenship[is_cit] = cat[is_cit].map(cit_map)
-    why = cat.map(lambda c: cit_reason.get(c) or "")
-    reject(is_cit & (why != ""), "Category", ("citizenship: " + why).to_numpy())
+    # citizenship: resolve each distinct label of the breakdown rows once
+    cit_rows = is_cit & ~qcode
+    used = np.zeros(len(cat.uniq), dtype=bool)
+    used[cat.codes[cit_rows]] = True
+    labels = [u for u, hit in zip(cat.uniq, used) if hit]
+    res = geo.resolve_labels(labels, names=names, reviewed=reviewed_names(), field_="citizenship")
+    cit_code = np.asarray([res.code.get(u) if hit else None for u, hit in zip(cat.uniq, used)], dtype=object)
+    cit_why = np.asarray([("citizenship: " + res.reason[u]) if hit and u in res.reason else ""
+                          for u, hit in zip(cat.uniq, used)], dtype=object)
+    citizenship = np.full(n, None, dtype=object)
+    citizenship[is_cit] = cit_code[cat.codes][is_cit]
+    why = cit_why[cat.codes]
+    reject(is_cit & (why != ""), "Category", why)
+    first_row, count = {}, {}
+    if labels:
+        order = np.flatnonzero(cit_rows)
+        by_code = pd.Series(order).groupby(cat.codes[order])
+        first_row = {cat.uniq[k]: int(rows[v]) for k, v in by_code.first().items()}
+        count = {cat.uniq[k]: int(v) for k, v in by_code.size().items()}
+    for label in labels:
+        via = res.via.get(label, "")
+        if via.startswith("lookup"):
+            warn_rows.append({"row": first_row[label], "column": "Category", "raw_value": label,
+                              "warning": f"category not in the reviewed mapping; resolved to {res.code[label]} by "
+                                         f"the geography tables ({via.removeprefix('lookup: ')})"})
+    warn_rows += res.review_warnings("Category", first_row, names, labels)
+    unresolved = res.unresolved_records("Category", first_row, count)
 
     # -- sex / age / year / unit -----------------------------------------------------------
-    sex = df["Sex"].map(SEXES)
-    reject(sex.isna(), "Sex", R_SEX)
-    age = df["Age"].map(AGES)
-    reject(age.isna(), "Age", R_AGE)
-    year = pd.to_numeric(df["Year"].where(df["Year"].str.fullmatch(r"\d{4}(\.0+)?")), errors="coerce")
-    reject(year.isna() | (year < 1900) | (year > 2100), "Year", R_YEAR)
-    reject(df["Unit of measurement"] != "Counts", "Unit of measurement", R_UNIT)
+    sex = c["Sex"].lut(SEXES.get)
+    reject(sex == None, "Sex", R_SEX)  # noqa: E711
+    age = c["Age"].lut(AGES.get)
+    reject(age == None, "Age", R_AGE)  # noqa: E711
+    year = c["Year"].lut(lambda u: float(u) if _YEAR.fullmatch(u) and 1900 <= float(u) <= 2100 else np.nan, float)
+    reject(np.isnan(year), "Year", R_YEAR)
+    reject(~c["Unit of measurement"].equals("Counts"), "Unit of measurement", R_UNIT)
 
     # -- values: parse each distinct string once -------------------------------------------
-    parsed = _map_unique(df["txtVALUE"], _parse_count)
-    bad_value = parsed.map(lambda p: isinstance(p, str))
-    reject(bad_value, "txtVALUE", R_VALUE)
+    val = c["txtVALUE"]
+    parsed = [_parse_count(u) for u in val.uniq]
+    value, lower, upper = (np.asarray([p[i] for p in parsed], dtype=float)[val.codes] for i in range(3))
+    censored = np.asarray([p[3] for p in parsed], dtype=bool)[val.codes]
+    reject(np.asarray([p[4] is not None for p in parsed], dtype=bool)[val.codes], "txtVALUE", R_VALUE)
 
     # -- damaged text: warn, keep ----------------------------------------------------------
     for column in ("Country", "Category"):
-        damaged = df[column].str.contains(_DAMAGED)
-        for i in np.flatnonzero(damaged.to_numpy()):
-            warn_rows.append({"row": int(rows[i]), "column": column, "raw_value": df[column].iat[i],
+        col = c[column]
+        damaged = col.lut(lambda u: bool(_DAMAGED.search(u)), bool)
+        texts = col.uniq
+        for i in np.flatnonzero(damaged):
+            warn_rows.append({"row": int(rows[i]), "column": column, "raw_value": texts[col.codes[i]],
                               "warning": "damaged text (replacement character / mis-decoded UTF-8 in the source)"})
 
     # -- duplicate keys (rule in the module docstring) ---------------------------------------
-    def duplicates(key_frame: pd.DataFrame, why_text: str):
+    def duplicates(key: dict[str, np.ndarray], why_text: str):
         alive = reason == None  # noqa: E711
-        kf = key_frame[alive]
+        kf = pd.DataFrame({k: v[alive] for k, v in key.items()})
         dup = kf.duplicated(keep=False).to_numpy()
         if not dup.any():
             return
         idx = np.flatnonzero(alive)[dup]
-        groups = key_frame.iloc[idx].groupby(list(key_frame.columns), sort=False, dropna=False).indices
+        groups = kf[dup].groupby(list(kf.columns), sort=False, dropna=False).indices
+        vals_all, cats_all = val.values(), cat.values()
         for members in groups.values():
             pos = idx[members]
-            vals = df["txtVALUE"].to_numpy()[pos]
-            cats = df["Category"].to_numpy()[pos]
+            vals = vals_all[pos]
             warn_rows.append({
                 "row": int(rows[pos[0]]), "column": "key",
-                "raw_value": "; ".join(f"row {rows[p]}: {c} = {v}" for p, c, v in zip(pos, cats, vals)),
+                "raw_value": "; ".join(f"row {rows[p]}: {cats_all[p]} = {v}" for p, v in zip(pos, vals)),
                 "warning": f"{why_text} ({len(pos)} rows, values {'equal' if len(set(vals)) == 1 else 'differ'}): all rejected"})
         mask = np.zeros(n, dtype=bool)
         mask[idx] = True
         reject(mask, "txtVALUE", why_text)
 
-    duplicates(df[["Iso3_code", "Indicator", "Dimension", "Category", "Sex", "Age", "Year"]], R_DUP)
+    duplicates({k: c[k].codes for k in ("Iso3_code", "Indicator", "Dimension", "Category", "Sex", "Age", "Year")}, R_DUP)
     is_rep = dim == "repatriation"
-    canon = pd.DataFrame({"ind": df["Indicator"], "rep": is_rep, "geo": geo_code,
-                          "cit": citizenship.fillna(""), "sex": sex, "age": age, "form": form, "year": year})
-    duplicates(canon, R_DUP_HARMONISED)
+    cit_key = pd.factorize(pd.Series(citizenship, dtype=object).fillna("").to_numpy(dtype=object))[0]
+    geo_key = pd.factorize(geo_code)[0]
+    form_key = pd.factorize(pd.Series(form, dtype=object).fillna("").to_numpy(dtype=object))[0]
+    duplicates({"ind": c["Indicator"].codes, "rep": is_rep, "geo": geo_key, "cit": cit_key,
+                "sex": c["Sex"].codes, "age": c["Age"].codes, "form": form_key, "year": year}, R_DUP_HARMONISED)
+
+    # -- plausibility (after the duplicate rule: a repeated key is rejected as such) ---------
+    meta_lut = [INDICATORS[k] for k in ind_names]
+    persons = np.asarray([m[2] == "persons" for m in meta_lut] + [True], dtype=bool)[ind_idx]
+    implausible = plausible.implausible(value, year, geo_code, persons)
+    reject(implausible != None, "txtVALUE", implausible)  # noqa: E711
 
     # -- observations ------------------------------------------------------------------------
-    ok = (reason == None)  # noqa: E711
-    okdf = df[ok]
-    meta = ind[ok].where(~is_rep[ok], pd.Series([_REPATRIATED] * int(ok.sum()), index=okdf.index))
-    vals = parsed[ok]
-    y = year[ok].astype("Int64")
+    ok = reason == None  # noqa: E711
+    ind_ok = ind_idx[ok]
+    rep_ok = is_rep[ok]
+    lut = meta_lut + [_REPATRIATED]
+
+    def meta(i: int) -> np.ndarray:
+        arr = np.asarray([m[i] for m in lut], dtype=object)
+        return arr[np.where(rep_ok, len(lut) - 1, ind_ok)]
+
+    y = pd.array(year[ok], dtype="Int64")
     source_id = f"unodc_glotip_{version}" if version else "unodc_glotip"
     obs = pd.DataFrame({
-        "indicator": meta.str[0], "measure": meta.str[1], "basis": None,
+        "indicator": meta(0), "measure": meta(1), "basis": None,
         "geo": geo_code[ok], "geo_scheme": geo_scheme[ok], "citizenship": citizenship[ok],
         "period_start": y, "period_end": y, "period_kind": "annual",
         "sex": sex[ok], "age": age[ok], "form": form[ok],
-        "value": vals.str[0].astype(float), "unit": meta.str[2],
-        "lower": vals.str[1].astype(float), "upper": vals.str[2].astype(float),
-        "censored": vals.str[3].astype(bool),
-        "evidence": "primary", "source_id": source_id, "fact_id": None, "note": meta.str[3],
+        "value": value[ok], "unit": meta(2),
+        "lower": lower[ok], "upper": upper[ok], "censored": censored[ok],
+        "evidence": "primary", "source_id": source_id, "fact_id": None, "note": meta(3),
     })
-    obs = conform(obs) if len(obs) else conform(obs.astype({"censored": bool}))
-    records = obs.assign(row=rows[ok], raw_category=okdf["Category"].to_numpy())
+    obs = conform(obs)
+    records = obs.assign(row=rows[ok], raw_category=cat.values()[ok])
 
     rej_mask = ~ok
     rejects = pd.DataFrame({"row": rows[rej_mask], "column": rcol[rej_mask],
@@ -373,5 +476,5 @@ def load_glotip(path) -> LoadResult:
     source = dict(SOURCE, source_id=source_id, version=version,
                   year=int(version[:4]) if version else None)
     return LoadResult(path=path, format="glotip", rows_read=n, observations=obs, rejects=rejects,
-                      warnings=warn, source_version=version, source=source, records=records)
-
+                      warnings=warn, source_version=version, source=source, records=records,
+                      unresolved=unresolved)

@@ -96,7 +96,7 @@ def looks_like_gsi(header: list[str]) -> bool:
     return roles["country"] is not None and (roles["rate"] is not None or roles["stock"] is not None)
 
 
-def load_gsi(path) -> LoadResult:
+def load_gsi(path, names=None) -> LoadResult:
     """Load the GSI 2023 summary CSV into modern_slavery / population observations.
 
     ``records``: one row per accepted country (``row``, ``name``, ``iso3``, ``region``
@@ -117,22 +117,23 @@ def load_gsi(path) -> LoadResult:
         raise DataFileError(path, "not the GSI 2023 summary table: no column for " + ", ".join(missing)
                             + f" (columns: {', '.join(c.strip() for c in raw.columns)})")
 
-    names = raw[roles["country"]].str.strip()
-    distinct = sorted(set(names) - {""})
-    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False)))
+    labels = raw[roles["country"]].str.strip()
+    distinct = sorted(set(labels) - {""})
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    resolved = geo.resolve_labels(distinct, names=names, field_="geo")  # names file, then the tables
+    iso = resolved.code
 
     figures = [("stock", roles["stock"]), ("rate", roles["rate"]), ("population", roles["population"])]
     rejects, warns, obs, records = [], [], [], []
     for i, rec in enumerate(raw.to_dict("records")):
         row = i + 2  # spreadsheet row: the header is row 1
-        name = names.iloc[i]
+        name = labels.iloc[i]
         if not name:
             rejects.append((row, roles["country"].strip(), rec[roles["country"]], "country name missing"))
             continue
-        if iso.get(name) is None:
-            hint = geo.suggestions(name)
-            rejects.append((row, roles["country"].strip(), name, "unknown country name"
-                            + (f" (did you mean {' / '.join(hint)}?)" if hint else "")))
+        if iso.get(name) is None:  # suggestions: in the warnings (review_warnings below)
+            rejects.append((row, roles["country"].strip(), name,
+                            "unknown country name" if name in resolved.unresolved else resolved.reason[name]))
             continue
         values, gaps, bad = {}, [], []
         for role, col in figures:
@@ -158,6 +159,10 @@ def load_gsi(path) -> LoadResult:
         records.append({"row": row, "name": name, "iso3": iso[name], "region": region})
         obs.extend(_observations(iso[name], values))
 
+    column = roles["country"].strip()
+    first = labels.reset_index(drop=True).drop_duplicates()
+    first_row = {name: int(i) + 2 for i, name in first.items()}
+    warns.extend(tuple(w.values()) for w in resolved.review_warnings(column, first_row, names, distinct))
     frame = conform(pd.DataFrame(obs)) if obs else conform(empty_observations())
     return LoadResult(
         path=path, format="gsi", rows_read=len(raw), observations=frame,
@@ -165,6 +170,7 @@ def load_gsi(path) -> LoadResult:
         warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object),
         source_version="GSI 2023", source=dict(SOURCE),
         records=pd.DataFrame(records, columns=["row", "name", "iso3", "region"]),
+        unresolved=resolved.unresolved_records(column, first_row, labels.value_counts().to_dict()),
     )
 
 

@@ -162,13 +162,17 @@ def _values(cells: pd.Series, scale: float = 1.0) -> pd.Series:
     return cells.map(dict(zip(uniq, (_number(u, scale) for u in uniq))))
 
 
-def _wb_geo(codes: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(geo, geo_scheme, reject reason or None) for World Bank country codes."""
+def _wb_geo(codes: pd.Series, names=None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(geo, geo_scheme, reject reason or None) for World Bank country codes (a reviewed names
+    file, ``names``, decides first for the codes it lists)."""
     uniq = sorted(set(codes))
     iso = dict(zip(uniq, geo.to_iso3(uniq, strict=False, warn=False)))
     table = {}
     for c in uniq:
-        if c == "WLD":
+        decided = names.get(c) if names is not None else None
+        if decided is not None:
+            table[c] = (decided.iso3, "iso3", None) if decided.is_country else (None, None, f"{R_GEO} (names file)")
+        elif c == "WLD":
             table[c] = ("WLD", "world", None)
         elif c in WB_AGGREGATES:
             table[c] = (c, "wb_aggregate", None)
@@ -216,9 +220,9 @@ def _read_csv(path: Path, skip: int) -> tuple[pd.DataFrame, np.ndarray, list[dic
     return df, np.asarray(lines, dtype=int), rejects
 
 
-def _long(path: Path):
+def _long(path: Path, names=None):
     df, rows, ragged = _read_csv(path, 0)
-    g, scheme, why = _wb_geo(df["Country Code"].str.strip())
+    g, scheme, why = _wb_geo(df["Country Code"].str.strip(), names)
     year = pd.to_numeric(df["Year"].where(df["Year"].str.strip().str.fullmatch(r"\d{4}")), errors="coerce")
     val = _values(df["Value"])
     frame = pd.DataFrame({"row": rows, "geo": g, "geo_scheme": scheme, "year": year, "value": val,
@@ -240,7 +244,7 @@ def _wide_preamble(path: Path) -> tuple[int, str | None]:
     raise DataFileError(path, "World Bank wide CSV without a 'Country Name, Country Code, ...' header")
 
 
-def _wide(path: Path):
+def _wide(path: Path, names=None):
     skip, updated = _wide_preamble(path)
     df, lines, ragged = _read_csv(path, skip)
     df = df.loc[:, [c for c in df.columns if c]]  # the trailing comma makes an unnamed last column
@@ -251,7 +255,7 @@ def _wide(path: Path):
     years = [c for c in df.columns if _YEAR.match(c.strip())]
     df["_row"] = lines
     long = df.melt(id_vars=["_row", "Country Code"], value_vars=years, var_name="year", value_name="raw")
-    g, scheme, why = _wb_geo(long["Country Code"].str.strip())
+    g, scheme, why = _wb_geo(long["Country Code"].str.strip(), names)
     frame = pd.DataFrame({"row": long["_row"], "geo": g, "geo_scheme": scheme,
                           "year": pd.to_numeric(long["year"]), "value": _values(long["raw"]),
                           "raw_value": long["raw"], "geo_reason": why, "raw_geo": long["Country Code"],
@@ -300,9 +304,12 @@ def _wpp(path: Path):
     return frame, [], version
 
 
-def load_population(path) -> LoadResult:
-    """Read a population table (see the module docstring) into a :class:`LoadResult`."""
+def load_population(path, names=None) -> LoadResult:
+    """Read a population table (see the module docstring) into a :class:`LoadResult`.
+
+    ``names``: a reviewed names file deciding World Bank country codes before the tables."""
     path = Path(path)
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
     if not path.is_file():
         raise DataFileError(path, "file not found")
     layout = population_layout(path)
@@ -310,7 +317,7 @@ def load_population(path) -> LoadResult:
         raise DataFileError(path, "not a population table: expected World Bank SP.POP.TOTL "
                                   "(long or wide CSV) or a UN WPP total-population workbook")
     reader = {"wb_long": _long, "wb_wide": _wide, "wpp": _wpp}[layout]
-    frame, ragged, version = reader(path)
+    frame, ragged, version = reader(path, names) if layout != "wpp" else reader(path)
     rows_read = int(frame["row"].nunique()) + len(ragged)
 
     # one reject line per bad row: geography first, then year, then value

@@ -44,6 +44,9 @@ class LoadResult:
     source_version: str | None = None
     source: dict = field(default_factory=dict)
     records: pd.DataFrame | None = None
+    #: country / citizenship labels no names file or table resolved: column, label, rows,
+    #: first_row (``traffickstats data harmonize`` lists them with suggestions)
+    unresolved: list[dict] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -70,6 +73,7 @@ class LoadResult:
             "censored": self.censored,
             "observations": int(len(self.observations)),
             "warnings": int(len(self.warnings)),
+            "unresolved_labels": len(self.unresolved),
             "rejects_by_reason": (
                 self.rejects["reason"].value_counts().to_dict() if len(self.rejects) else {}
             ),

@@ -63,7 +63,7 @@ from ..schema import COLUMNS, COUNT_MEASURES, conform
 from .cells import cell_text, fold, is_empty
 from .dates import parse_period
 from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_mapping
-from .result import REJECT_COLUMNS, LoadResult
+from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 from .tablefile import EXCEL_SUFFIXES, read_table
 
 __all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES"]
@@ -146,7 +146,7 @@ def _header_index(header: list, mapping: Mapping, path: Path) -> dict[str, int]:
     return out
 
 
-def load_csv(path, mapping) -> UserFileResult:
+def load_csv(path, mapping, names=None) -> UserFileResult:
     """Read a user's CSV/Excel file through ``mapping`` (a YAML path or a dict).
 
     ``records``: accepted rows as canonical columns plus ``row`` (spreadsheet row number), so
@@ -182,7 +182,10 @@ def load_csv(path, mapping) -> UserFileResult:
         except _RowReject as exc:
             rejects.append((rownum, exc.column, exc.raw, exc.reason))
 
-    rows = _places(rows, rejects, m)
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    warns: list[dict] = []
+    unresolved: list[dict] = []
+    rows = _places(rows, rejects, m, names, warns, unresolved)
     records, obs = _validate(rows, rejects)
     source = m.source_record()
     return UserFileResult(
@@ -190,6 +193,7 @@ def load_csv(path, mapping) -> UserFileResult:
         observations=obs, rejects=pd.DataFrame(rejects, columns=REJECT_COLUMNS).astype(object).sort_values(
             "row", kind="stable").reset_index(drop=True),
         source_version=None, source=source, records=records, encoding=encoding,
+        warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
         separator={"\t": "tab"}.get(sep, sep), sheet=sheet,
     )
 
@@ -279,17 +283,21 @@ def _cell(field: str, cell, m: Mapping):
     return text
 
 
-def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping) -> list[tuple[int, dict]]:
-    """Convert geo / citizenship names to ISO3 (distinct names once); unknown names reject the row."""
+def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping, names=None, warns=None,
+            unresolved=None) -> list[tuple[int, dict]]:
+    """Convert geo / citizenship names to ISO3 (distinct names once, through the names file
+    first: :func:`traffickstats.geo.resolve_labels`); unknown names reject the row."""
     column_of = {f: c for c, f in m.columns.items()}
-    names = set()
+    labels = set()
     for _, r in rows:
         if r["geo_scheme"] == "iso3":
-            names.add(r["geo"])
+            labels.add(r["geo"])
         if r.get("citizenship") and r["citizenship"] not in _CITIZENSHIP_TOKENS:
-            names.add(r["citizenship"])
-    distinct = sorted(names)
-    iso = dict(zip(distinct, geo.to_iso3(distinct, strict=False, warn=False))) if distinct else {}
+            labels.add(r["citizenship"])
+    distinct = sorted(labels)
+    resolved = {f: geo.resolve_labels(distinct, names=names, field_=f) for f in ("geo", "citizenship")}
+    first_row: dict = {}
+    count: dict = {}
     kept = []
     for rownum, r in rows:
         bad = None
@@ -299,16 +307,26 @@ def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping) -> list[tup
                 continue
             if not name or (field == "citizenship" and name in _CITIZENSHIP_TOKENS):
                 continue
-            if iso.get(name) is None:
-                hint = geo.suggestions(name)
+            first_row.setdefault((field, name), rownum)
+            count[(field, name)] = count.get((field, name), 0) + 1
+            res = resolved[field]
+            if res.code.get(name) is None:  # suggestions: in the warnings
                 bad = (rownum, column_of.get(field, field), name, f"unknown country {name!r}"
-                       + (f" (did you mean {' / '.join(hint)}?)" if hint else ""))
+                       if name in res.unresolved else res.reason[name])
                 break
-            r[field] = iso[name]
+            r[field] = res.code[name]
         if bad:
             rejects.append(bad)
         else:
             kept.append((rownum, r))
+    if warns is not None:
+        for field in ("geo", "citizenship"):
+            res, column = resolved[field], column_of.get(field, field)
+            seen = [n for (f, n) in first_row if f == field]
+            res.unresolved = [n for n in res.unresolved if (field, n) in first_row]
+            rows_of = {n: first_row[(field, n)] for n in seen}
+            warns.extend(res.review_warnings(column, rows_of, names if field == "geo" else None, distinct))
+            unresolved.extend(res.unresolved_records(column, rows_of, {n: count[(field, n)] for n in seen}))
     return kept
 
 

@@ -48,8 +48,9 @@ from . import assets, figures, index
 from .plan import Plan, ReportSpec, expand, read_plan
 
 FORMATS = ("html", "png", "svg", "pdf")
-#: Dataset parameters the pack passes to every notebook that declares them.
-DATASETS = ("glotip", "ctdc", "gsi")
+#: Dataset parameters the pack passes to every notebook that declares them (names: the reviewed
+#: names file the datasets are loaded with; hashed with them, so a changed file re-renders).
+DATASETS = ("glotip", "ctdc", "gsi", "names")
 MANIFEST = "manifest.json"
 
 
