@@ -182,3 +182,23 @@ def test_flows_sums_are_the_release_rows_with_censored_cells_as_bounds(flows_pag
             assert not [c for c in cells if re.fullmatch(r"[1-4]", c.strip())], row
     cells = re.findall(r'<td class="ts-num">([^<]*)</td>', flows_page.html)
     assert not [c for c in cells if re.fullmatch(r"[1-4]", c.strip())]
+
+
+@pytest.mark.parametrize("iso3", PARTICIPANTS)
+def test_no_brief_is_empty_and_each_opens_with_key_messages(iso3, briefs):
+    html = briefs[iso3].html
+    headings = re.findall(r"<h2>([^<]*)</h2>", html)
+    assert headings[0] == "Key messages", (iso3, headings[:3])
+    items = re.search(r'<section class="ts-key-messages">.*?</section>', html, flags=re.S).group(0)
+    assert 3 <= items.count("<li>") <= 5 and items.count("ts-msg-source") == items.count("<li>"), iso3
+    for h in (_("glotip.heading", "en"), "Legal framework", "Gaps"):
+        assert esc(h) in headings, (iso3, h)
+    south_east = iso3 in ("TUN", "MAR", "DZA", "EGY", "LBN")
+    assert ("Origin, transit or destination?" in headings) == south_east, iso3
+    assert ("Eurostat figures" in headings) == (not south_east), iso3
+    if south_east:
+        page = visible(html)
+        for role in ("Country of origin: ", "Country of transit: not verifiable from published data",
+                     "Country of destination: "):
+            assert role in page, (iso3, role)
+        assert "computed by traffickstats" in page and "not the extent of trafficking" in page

@@ -120,3 +120,24 @@ def test_a_report_reads_the_extract_unless_a_release_is_given():
             assert not given.datasets["glotip"].bundled and len(given.dataset("glotip")) > 40_000
         finally:
             given.close()
+
+
+def test_a_fetched_release_replaces_the_extract_for_the_run(tmp_path, monkeypatch, capsys):
+    """`traffickstats data fetch glotip` leaves a release in the cache: `report` and `pack` pass it
+    to the notebooks (said on stderr); a --glotip given on the command line wins."""
+    import json as _json
+
+    from traffickstats.reports.commands import with_cached_datasets
+
+    monkeypatch.setenv("TRAFFICKSTATS_CACHE", str(tmp_path))
+    assert with_cached_datasets({"glotip": "", "gsi": ""}) == {"glotip": "", "gsi": ""}  # nothing fetched
+    release = tmp_path / "glotip" / "data_glotip.xlsx"
+    release.parent.mkdir()
+    release.write_bytes(b"GENERATED stand-in for a fetched release")
+    record = {"sha256": hashlib.sha256(release.read_bytes()).hexdigest(), "source_version": "2024-12-01"}
+    (tmp_path / "glotip" / "data_glotip.xlsx.json").write_text(_json.dumps(record), encoding="utf-8")
+    assert with_cached_datasets({"glotip": "", "names": ""}) == {"glotip": str(release), "names": ""}
+    assert "cached glotip release 2024-12-01" in capsys.readouterr().err
+    assert with_cached_datasets({"glotip": "mine.xlsx"}) == {"glotip": "mine.xlsx"}
+    release.write_bytes(b"changed after the fetch")  # checksum no longer matches: not used
+    assert with_cached_datasets({"glotip": ""}) == {"glotip": ""}

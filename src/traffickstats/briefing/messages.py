@@ -58,12 +58,12 @@ def sourced(report: Report, key: str, rows: pd.DataFrame | None, **fmt) -> Messa
     return Message(report.t(key, **fmt), sources, reference(report, rows))
 
 
-def show(report: Report, messages) -> list[Message]:
+def show(report: Report, messages) -> None:
     """The « Messages clés » section: the first :data:`MAX_MESSAGES` messages that could be
-    written, each with its sources and references. Returns the messages shown."""
+    written, each with its sources and references (nothing when none could be)."""
     kept = [m for m in messages if m is not None][:MAX_MESSAGES]
     if not kept:
-        return kept
+        return
     esc = page.esc
     items, plain = [], []
     for m in kept:
@@ -76,4 +76,3 @@ def show(report: Report, messages) -> list[Message]:
     heading = report.t("section.key_messages")
     page.show_html(f'<section class="ts-key-messages"><h2>{esc(heading)}</h2><ol>{"".join(items)}</ol></section>',
                    plain=heading + "\n" + "\n".join(plain))
-    return kept
