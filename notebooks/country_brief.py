@@ -286,19 +286,11 @@ if shore in roles.SHORES:
     def bounded(prefix, r):
         return format_total(r[f"{prefix}_value"], r[f"{prefix}_lower"], r[f"{prefix}_upper"], lang, r[f"{prefix}_cells"])
 
-    def pct(r):
-        if pd.isna(r["share_lower"]):
-            return t("roles.share.not_computed")
-        if pd.notna(r["share"]):
-            return t("roles.share.value", value=blocks.percent(r["share"], lang))
-        return t("roles.share.range", lower=blocks.percent(r["share_lower"], lang),
-                 upper=blocks.percent(r["share_upper"], lang))
-
     page.subsection(t("roles.share.heading", country=name))
     page.table([t(k) for k in ("col.year", "roles.col.total", "roles.col.nationals", "roles.col.foreign",
                                "roles.col.unknown", "roles.col.share")],
                [[str(r["year"]), value_label(r["total_row"], lang) if r["total_row"] is not None else "—",
-                 bounded("nationals", r), bounded("foreign", r), bounded("unknown", r), pct(r)]
+                 bounded("nationals", r), bounded("foreign", r), bounded("unknown", r), roles.share_text(report, r)]
                 for _i, r in share.iterrows()], numeric=(1, 2, 3, 4, 5))
     page.note(t("roles.share.note", country=name) if len(share) else t("roles.share.none", country=name))
 

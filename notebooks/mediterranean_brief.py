@@ -191,10 +191,7 @@ for c in south_east:
     share = roles.foreign_share(flows, all_detected, c)
     computed = share.dropna(subset=["share_lower"]).tail(1)
     if len(computed):
-        r = computed.iloc[0]
-        pct = (blocks.percent(r["share"], lang) if pd.notna(r["share"]) else
-               t("roles.share.range", lower=blocks.percent(r["share_lower"], lang), upper=blocks.percent(r["share_upper"], lang)))
-        share_text = t("roles.latest", value=pct, year=int(r["year"]))
+        share_text = t("roles.latest", value=roles.share_text(report, computed.iloc[0]), year=int(computed["year"].iloc[0]))
     else:
         share_text = t("roles.share.not_computed")
     table.append([report.name(c)] + [t(f"roles.strength.{verdicts[c][role].strength}") for role in roles.ROLES]

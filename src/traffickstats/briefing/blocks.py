@@ -188,7 +188,9 @@ def best_flow_year(flows: pd.DataFrame, places) -> int | None:
 
 def flow_rows(report: Report, name: str) -> pd.DataFrame:
     """Origin -> destination table of a loaded GLOTIP or CTDC file after small-count
-    protection (empty when the file was not given)."""
+    protection (empty when the file was not given). The country totals are protected with
+    the rows by citizenship, so a published total minus the other parts cannot give back a
+    "<5" cell (secondary suppression), then left out of the flow table."""
     from ..disclosure import protect
     from ..flows import empty_flows, from_observations
 
@@ -196,8 +198,12 @@ def flow_rows(report: Report, name: str) -> pd.DataFrame:
         return empty_flows()
     indicator = "ctdc_victim_records" if name == "ctdc" else "trafficking_victims_detected"
     rows = report.dataset(name)
-    rows = protect(rows[rows["citizenship"].notna() & (rows["indicator"] == indicator)])
-    return from_observations(rows, indicator=indicator, sources=report.datasets[name].as_catalog())
+    rows = rows[rows["indicator"] == indicator]
+    with_totals = rows[rows["citizenship"].notna() | (rows["citizenship"].isna() & rows["sex"].eq("total")
+                                                      & rows["age"].eq("total") & rows["form"].eq("total"))]
+    rows = protect(with_totals)
+    return from_observations(rows[rows["citizenship"].notna()], indicator=indicator,
+                             sources=report.datasets[name].as_catalog())
 
 
 def flows_in(report: Report, flows: pd.DataFrame, year: int, places) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -43,7 +43,7 @@ from ..flows.table import CROSS_BORDER_GROUPS, UNKNOWN_GROUPS
 from .report import Report
 
 __all__ = ["ROLES", "STRENGTHS", "Verdict", "foreign_share", "citizenships_detected", "detected_abroad",
-           "national_rows", "verdicts", "years_text", "SHORES"]
+           "national_rows", "verdicts", "share_text", "years_text", "SHORES"]
 
 ROLES = ("origin", "transit", "destination")
 STRENGTHS = ("supported", "suggested", "unverifiable")
@@ -145,6 +145,20 @@ def national_rows(report: Report, iso3: str) -> pd.DataFrame:
     rows = b[(b["geo"] == iso3) & (b["geo_scheme"] == "iso3") & b["citizenship"].notna()
              & b["indicator"].isin(list(VICTIM_INDICATORS))]
     return rows.sort_values(["year_start", "year_end", "indicator"], kind="stable")
+
+
+def share_text(report: Report, row) -> str:
+    """A row of :func:`foreign_share` as the page writes its share: "39 %", "entre 57 % et
+    65 %" (censored cells), or "non calculée" (partial breakdown)."""
+    from .blocks import percent
+
+    lo, hi = row["share_lower"], row["share_upper"]
+    if pd.isna(lo):
+        return report.t("roles.share.not_computed")
+    value = row["share"] if pd.notna(row["share"]) else (lo if lo == hi else None)
+    if value is not None:
+        return report.t("roles.share.value", value=percent(value, report.lang))
+    return report.t("roles.share.range", lower=percent(lo, report.lang), upper=percent(hi, report.lang))
 
 
 def years_text(years, lang: str) -> str:
