@@ -150,7 +150,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
                 [f"{esc(n)}: {esc(node_totals[('d', c)])}" for n, c in zip(names[len(order_o):], order_d)]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[esc(n) for n in names], pad=18, thickness=22,
+        node=dict(label=[esc(n) for n in names], pad=22, thickness=22,
                   line=dict(color=INK, width=0.5),
                   color=[colour[c] for c in order_o] + [MUTED] * len(order_d),
                   customdata=node_text, hovertemplate="%{customdata}<extra></extra>"),
@@ -169,7 +169,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
     alt = _("flows.alt.sankey", lang, title=title, items=items_text(items, lang, limit=10))
     return _finish(fig, f, a, lang=lang, kind="sankey", title=title, alt=alt,
                    note=_notes(f, lang, note), catalog=catalog,
-                   plot_height=max(540, 30 * max(len(order_o), len(order_d))))
+                   plot_height=max(540, 36 * max(len(order_o), len(order_d))))
 
 
 # --- map ------------------------------------------------------------------------------------------
