@@ -61,8 +61,9 @@ if year is not None:
     in_year = flows.query("year_start == @year and year_end == @year")
     into = in_year[in_year["destination"].isin(places)]
     reporting = sorted(set(into["destination"]))
-    said.append(messages.sourced(report, "msg.flows.coverage", to_observations(into), year=year,
-                                 k=len(reporting), n=len(places)))
+    if not country:
+        said.append(messages.sourced(report, "msg.flows.coverage", to_observations(into), year=year,
+                                     k=len(reporting), n=len(places)))
     cross = into[~into["domestic"] & (into["origin_scheme"] == "iso3")].sort_values("lower", ascending=False)
     if len(cross) and not cross["censored"].iloc[0]:
         top = cross.head(1)
@@ -73,8 +74,9 @@ if year is not None:
     abroad = in_year[in_year["origin"].isin(places) & ~in_year["domestic"]]
     if len(abroad):
         s = total(abroad)
-        said.append(messages.sourced(report, "msg.flows.abroad", to_observations(abroad), year=year,
-                                     k=abroad["origin"].nunique(), m=abroad["destination"].nunique(),
+        said.append(messages.sourced(report, "msg.flows.abroad_country" if country else "msg.flows.abroad",
+                                     to_observations(abroad), year=year, k=abroad["origin"].nunique(),
+                                     m=abroad["destination"].nunique(), country=place,
                                      value=format_total(s["value"], s["lower"], s["upper"], lang, s["censored_cells"])))
 shares = published_flows(lang).query("destination in @places").sort_values("share", ascending=False)
 if len(shares):

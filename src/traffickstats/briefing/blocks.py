@@ -9,6 +9,7 @@ row, never computed or rounded out; a missing figure is said with :func:`gap_unv
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -37,8 +38,6 @@ def datasets_used(report: Report) -> None:
     for r in report.datasets.values():
         release = fmt_date(r.release, report.lang) if r.release else report.t("datasets.release_unknown")
         key = "datasets.bundled" if r.bundled else "datasets.file"
-        from pathlib import Path
-
         items.append(report.t(key, source=report.cite(r.source_id), release=release,
                               file=Path(r.file).name if r.file else ""))
     page.note(report.t("datasets.loaded", items=report.t("fmt.list_sep").join(items)))

@@ -40,8 +40,10 @@ def reference(report: Report, rows: pd.DataFrame) -> tuple[str, ...]:
     refs = list(dict.fromkeys(rows["fact_id"].dropna().astype(str))) if "fact_id" in rows else []
     data = rows[rows["fact_id"].isna()] if "fact_id" in rows else rows
     for sid, g in data.groupby("source_id", sort=False):
-        places = [report.name(p, s) for p, s in dict.fromkeys(zip(g["geo"], g["geo_scheme"]))]
-        years = sorted({int(y) for y in pd.concat([g["year_start"], g["year_end"]]).dropna()})
+        schemes = g["geo_scheme"] if "geo_scheme" in g else pd.Series("iso3", index=g.index)
+        places = [report.name(p, s) for p, s in dict.fromkeys(zip(g["geo"], schemes))]
+        spans = [g[c] for c in ("year_start", "year_end") if c in g]
+        years = sorted({int(y) for y in pd.concat(spans).dropna()}) if spans else []
         span = (str(years[0]) if len(years) == 1 else report.t("fmt.period_span", start=years[0], end=years[-1])
                 ) if years else ""
         where = report.t("fmt.comma").join(places[:4]) + ("…" if len(places) > 4 else "")
