@@ -17,7 +17,12 @@ compared with:
 (e) a 250,000-row CTDC-shaped SYNTHETIC file (``benchmarks/make_ctdc.py``, written to a temp
     folder, never committed): load <= 2 s, peak memory <= 5x file size, vs ``pd.read_csv``;
 (f) pack size (HTML + shared assets) vs the plain nbconvert HTML with plotly.js inlined
-    (targets: <= 15 MB for 24 reports; a self-contained file <= 6 MB).
+    (targets: <= 15 MB for 24 reports; a self-contained file <= 6 MB);
+(g) peak resident memory (RSS, ``ru_maxrss`` of a fresh process) of ``traffickstats data
+    validate FILE --mapping M --json --rejects R`` on a GENERATED 200 MB junk table
+    (``benchmarks/make_junk.py``: every row rejected; target: <= 3x the file size), and, for
+    the other side, on a GENERATED table whose rows are all accepted (no target: the result
+    holds one 25-column observation per row).
 
 ``--quick`` runs a reduced set (one country, French only, fewer charts and rows) as a smoke
 test; its ratios are labelled "quick". Results go to stdout and to ``--out`` (Markdown).
@@ -41,7 +46,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(HERE))  # make_ctdc, export_bench
+sys.path.insert(0, str(HERE))  # make_ctdc, make_junk, export_bench
 
 
 @dataclass
@@ -328,6 +333,59 @@ def measure_ctdc(work: Path, n_rows: int = 250_000) -> Result:
     return r
 
 
+_RSS_CODE = r"""
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - t
+if proc.returncode:
+    sys.exit(proc.stderr)
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: kilobytes
+print(json.dumps({"wall": wall, "peak": peak_kb * 1024, "summary": json.loads(proc.stdout)}))
+"""
+
+
+def _peak_rss(cmd: list[str]) -> dict:
+    """Wall time, peak RSS (bytes) and JSON output of ``cmd``, run as the only child of a fresh
+    process (so no earlier child's peak is counted)."""
+    out = subprocess.run([sys.executable, "-c", _RSS_CODE, *cmd], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def measure_junk(work: Path, mb: float = 200, rows_mb: float = 20) -> Result:
+    """(g) peak RSS of ``data validate`` on a generated junk table (all rejected) and a table of
+    accepted rows, each in a fresh process."""
+    r = Result("g", f"(g) user CSV + mapping, GENERATED {mb:g} MB junk table: peak memory of `data validate`")
+    print(r.title, flush=True)
+    from make_junk import make_junk, make_rows, write_mapping
+
+    mapping = write_mapping(work / "generated_junk.yaml")
+    junk = make_junk(work / "generated_junk.csv", int(mb * 1e6))
+    size = junk.stat().st_size
+    exe = str(BIN / "traffickstats")
+    got = _peak_rss([exe, "data", "validate", str(junk), "--mapping", str(mapping), "--json",
+                     "--rejects", str(work / "generated_junk_rejects.csv")])
+    s = got["summary"]
+    ratio = got["peak"] / size
+    r.ok = ratio <= 3
+    r.add(f"file: {_mb(size)}, {s['rows_read']:,} rows read, {s['rejected']:,} rejected, "
+          f"{len(s['rejects_by_reason'])} distinct reasons; rejects file {_mb((work / 'generated_junk_rejects.csv').stat().st_size)}")
+    r.add(f"peak RSS {_mb(got['peak'])} = {ratio:.1f}x file size (target <= 3x: {_verdict(r.ok)}), "
+          f"{got['wall']:.1f} s")
+    (work / "generated_junk_rejects.csv").unlink()
+    junk.unlink()
+    rows = make_rows(work / "generated_rows.csv", int(rows_mb * 1e6))
+    size = rows.stat().st_size
+    got = _peak_rss([exe, "data", "validate", str(rows), "--mapping", str(mapping), "--json"])
+    r.add(f"for comparison, {_mb(size)} of well-formed generated rows ({got['summary']['accepted']:,} accepted): "
+          f"peak RSS {_mb(got['peak'])} = {got['peak'] / size:.1f}x file size, {got['wall']:.1f} s (no target: the "
+          "result holds a 25-column observation table, about "
+          f"{max(got['peak'] - 130e6, 0) / max(got['summary']['accepted'], 1):,.0f} bytes per accepted row above "
+          "a ~130 MB interpreter)")
+    rows.unlink()
+    return r
+
+
 # --- report ---------------------------------------------------------------------------------
 
 def render_markdown(info: dict, results: list[Result], quick: bool, seconds: float) -> str:
@@ -347,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="reduced set for a smoke test")
     p.add_argument("--out", default=str(HERE / "results.md"), help="Markdown results file")
-    p.add_argument("--only", default="abcdef", help="subset of measurements, e.g. 'de'")
+    p.add_argument("--only", default="abcdefg", help="subset of measurements, e.g. 'de'")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     info = machine()
@@ -365,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(measure_glotip(shared / "unodc_glotip" / "data_glotip_2023-05-30.xlsx"))
         if "e" in args.only:
             results.append(measure_ctdc(work, 25_000 if args.quick else 250_000))
+        if "g" in args.only:
+            results.append(measure_junk(work, 20 if args.quick else 200, 2 if args.quick else 20))
     results.sort(key=lambda r: r.key)
     md = render_markdown(info, results, args.quick, time.perf_counter() - t0)
     Path(args.out).write_text(md, encoding="utf-8")

@@ -29,7 +29,7 @@ country = "TUN"  # [country] ISO3 code or a name in French, English or Arabic ("
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
@@ -38,8 +38,9 @@ import re
 import pandas as pd
 
 from traffickstats import charts, geo
+from traffickstats.bases import translate
 from traffickstats.briefing import Report, blocks, messages, page, roles
-from traffickstats.briefing.select import facts, latest, matching, totals
+from traffickstats.briefing.select import facts, headline, headlines, latest, matching, totals
 from traffickstats.charts.labels import period_label, value_label
 from traffickstats.disclosure import protect
 from traffickstats.flows import format_total, to_observations
@@ -68,8 +69,8 @@ detected = glotip_rows.query("indicator == 'trafficking_victims_detected' and me
 trend = totals(detected[detected["citizenship"].isna()]).sort_values("year_end")
 flows = blocks.flow_rows(report, "glotip")
 said = []
-national_victims = latest(totals(protect(blocks.national_rows(report, country).query(
-    "indicator == 'trafficking_victims_detected' and measure == 'detected_count' and period_kind == 'annual'"))))
+national_victims = protect(headline(blocks.national_rows(report, country), "trafficking_victims_detected",
+                                     "detected_count"))  # the headline card's figure (select.headline)
 if len(national_victims):
     r = national_victims.iloc[0]
     said.append(messages.sourced(report, "msg.cb.national", national_victims.head(1), country=name,
@@ -128,10 +129,12 @@ else:
     items.append(t("gap.unverified", what=t("what.population", country=name)))
 for scheme, levels in (("mediterranean", [None]), ("ilo2012", [None]), ("ilo5", [None]),
                        ("unodc", ["subregion", "region"]), ("eu", ["eu27"]), ("coe", ["membership"])):
-    # the finest level that places the country
-    region = next((r for lv in levels for r in geo.region_of([country], scheme, level=lv, strict=False) if r), None)
+    # the finest level that places the country; a membership set by rule is said to be one
+    level, region = next(((lv, r) for lv in levels for r in geo.region_of([country], scheme, level=lv, strict=False)
+                          if r), (None, None))
     if region:
-        items.append(t("cb.profile.region", scheme=t(f"scheme.{scheme}"), region=geo.region_name(scheme, region, lang)))
+        key = "cb.profile.region_by_rule" if geo.by_rule(country, scheme, level=level) else "cb.profile.region"
+        items.append(t(key, scheme=t(f"scheme.{scheme}"), region=geo.region_name(scheme, region, lang)))
 page.bullets(items)
 
 # %% [markdown] tags=["remove-cell"]
@@ -164,8 +167,11 @@ if country == "TUN":
 
 # %% [markdown] tags=["remove-cell"]
 # ## National figures
-# The country's published counts as bundled: the latest victims and cases as cards, the
-# national series as a line where it has three years or more, then every row with its source.
+# The country's published counts as bundled. Headline cards: the latest *comparable* national
+# figure of victims and of cases (`select.headline`: a whole year, the usual population, no
+# breakdown; never a part of a year or a subset such as one event's potential victims), with
+# its qualifier and period; a figure published as both victims and cases is one card. Then
+# the national series as a line where it has three years or more, and every row with its source.
 
 # %%
 page.section(t("section.national"), t("nat.lead"))
@@ -174,14 +180,11 @@ if national.empty:
     blocks.gap_unverified(report, "what.national_counts", country=name)
 elif report.has_text(f"nat.{country}.caveat"):
     page.paragraph(t(f"nat.{country}.caveat"))
-victims = latest(national.query("indicator == 'trafficking_victims_detected' and measure == 'detected_count' "
-                                "and period_kind == 'annual'")).head(1)
-if len(victims):
-    charts.show(charts.headline(victims, lang=lang, catalog=cite))
-cases = latest(national.query("indicator == 'trafficking_cases' and measure == 'case_count' "
-                              "and period_kind == 'annual'")).head(1)
-if len(cases):
-    charts.show(charts.headline(cases, lang=lang, catalog=cite))
+cards = headlines(national, [("trafficking_victims_detected", "detected_count"), ("trafficking_cases", "case_count")])
+for card in cards:
+    charts.show(charts.headline(card, lang=lang, catalog=cite))
+if len(national) and not cards:
+    page.note(t("cb.headline.none", country=name))
 
 # %%
 SERIES = {"TUN": ("TUN-01", "nat.TUN.series_title"), "MAR": ("MAR-02", "nat.MAR.series_title"),
@@ -325,10 +328,10 @@ if shore in roles.SHORES:
     if by_cit.empty:
         blocks.gap_unverified(report, "what.national_citizenship", country=name)
     else:
-        page.table([t(k) for k in ("col.indicator", "col.period", "col.citizenship", "col.value", "flows.published.base",
+        page.table([t(k) for k in ("col.indicator", "col.period", "col.citizenship", "col.value", "col.base",
                                    "col.source")],
                    [[label("indicator", r["indicator"], lang), period_label(r, lang), report.name(r["citizenship"], None),
-                     value_label(r, lang), r["base"] if isinstance(r["base"], str) else "—", report.cite(r["source_id"])]
+                     value_label(r, lang), translate(r["base"], lang), report.cite(r["source_id"])]
                     for _i, r in by_cit.iterrows()], numeric=(3,))
         report.keep(by_cit)
     page.subsection(t("roles.verdict.heading"))
@@ -336,7 +339,7 @@ if shore in roles.SHORES:
     page.note(t("roles.rules"))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Walk Free GSI 2023 (only with `gsi`)
+# ## Walk Free Global Slavery Index (only with `gsi`)
 # The modelled prevalence and number of people in modern slavery: estimates, not counts.
 
 # %%

@@ -29,11 +29,12 @@ country = ""  # [country] flows to and from this country only (ISO3 or a name); 
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
 from traffickstats import charts
+from traffickstats.bases import translate
 from traffickstats.briefing import Report, blocks, messages, page
 from traffickstats.flows import corridor_table, flow_map, format_total, published_flows, sankey, to_observations, total
 from traffickstats.geo import PARTICIPANTS
@@ -84,7 +85,7 @@ if len(shares):
     said.append(messages.sourced(report, "msg.flows.published", report.bundled.query("fact_id == @top_share.fact_id"),
                                  share=top_share["share_text"], origin=top_share["origin_name"],
                                  destination=top_share["destination_name"], period=top_share["period"],
-                                 base=top_share["base"]))
+                                 base=translate(top_share["base"], lang)))
 messages.show(report, said)
 
 # %% [markdown] tags=["remove-cell"]

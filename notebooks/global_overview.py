@@ -27,7 +27,7 @@
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
@@ -214,7 +214,7 @@ page.bullets([t("go.detected.rates"), t("go.detected.never")])
 page.note(t("go.detected.glotip_file"))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Walk Free GSI 2023 (only with `gsi`)
+# ## Walk Free Global Slavery Index (only with `gsi`)
 # Modelled prevalence of modern slavery per country; an estimate, labelled so.
 
 # %%

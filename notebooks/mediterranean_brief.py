@@ -28,7 +28,7 @@
 lang = "fr"  # [lang] report language: fr, en or ar
 glotip = ""  # [path] a UNODC GLOTIP release (xlsx); empty: bundled data only
 ctdc = ""  # [path] a CTDC file; empty: not used
-gsi = ""  # [path] the Walk Free GSI 2023 CSV; empty: not used
+gsi = ""  # [path] a Walk Free GSI file (2023 table or 2018 workbook); empty: not used
 names = ""  # [path] reviewed names file for the datasets' country labels (data harmonize); empty: none
 
 # %%
@@ -203,7 +203,7 @@ page.note(t("roles.share.note_short"))
 page.note(t("roles.rules"))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Walk Free GSI 2023 (only with `gsi`)
+# ## Walk Free Global Slavery Index (only with `gsi`)
 # Modelled prevalence per 1,000 inhabitants: an estimate, labelled so; never a count.
 
 # %%

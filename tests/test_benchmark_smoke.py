@@ -53,3 +53,14 @@ def test_markdown_report(run_module, tmp_path):
     out = tmp_path / "results.md"
     assert run_module.main(["--quick", "--only", "", "--out", str(out)]) == 0
     assert "| python |" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_junk_memory_measurement_on_tiny_generated_tables(run_module, tmp_path):
+    """Measurement g on 50 KB of generated junk and 20 KB of generated rows: it runs the CLI in
+    fresh processes, reads their peak RSS and output, and removes its generated files."""
+    result = run_module.measure_junk(tmp_path, mb=0.05, rows_mb=0.02)
+    text = "\n".join(result.lines)
+    assert result.key == "g" and result.ok is not None
+    assert "rejected" in text and "x file size" in text and "accepted" in text
+    assert not list(tmp_path.glob("generated_junk*.csv")) and not list(tmp_path.glob("generated_rows.csv"))

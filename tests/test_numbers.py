@@ -219,3 +219,57 @@ def test_parse_raises_only_number_parse_error(text, locale):
     except NumberParseError:
         return
     assert p.value is not None or p.censored
+
+
+# --- wording -> the schema's qualifier codes (what a loader stores) --------------------------
+
+@pytest.mark.parametrize("text, code, stored", [
+    ("environ 30", "approximately", {"value": 30.0, "lower": None, "upper": None, "censored": False}),
+    ("près de 21 millions", "approximately", {"value": 21e6, "lower": None, "upper": None, "censored": False}),
+    ("plus de 100", "more_than", {"value": 100.0, "lower": 100.0, "upper": None, "censored": False}),
+    ("> 1 000", "more_than", {"value": 1000.0, "lower": 1000.0, "upper": None, "censored": False}),
+    ("au moins 63", "at_least", {"value": 63.0, "lower": 63.0, "upper": None, "censored": False}),
+    ("≥ 12", "at_least", {"value": 12.0, "lower": 12.0, "upper": None, "censored": False}),
+    ("jusqu'à 40", "at_most", {"value": 40.0, "lower": None, "upper": 40.0, "censored": False}),
+    ("<5", None, {"value": None, "lower": 1.0, "upper": 4.0, "censored": True}),
+    ("moins de 5", None, {"value": None, "lower": 1.0, "upper": 4.0, "censored": True}),
+    ("30", None, {"value": 30.0, "lower": None, "upper": None, "censored": False}),
+])
+def test_count_wording_maps_to_schema_qualifiers(text, code, stored):
+    p = parse_number(text, locale="fr")
+    got = p.as_reported(count=True)
+    assert got == {**stored, "qualifier": code}
+    if code is not None:
+        assert p.qualifier_code == code
+
+
+def test_less_than_a_rate_is_a_qualified_value_not_a_censored_count():
+    """"<0,5 %" is not a suppressed count: the value is the bound as written, qualified."""
+    p = parse_number("<0,5 %", locale="fr")
+    assert p.qualifier_code == "less_than"
+    assert p.as_reported(count=False) == {"value": 0.5, "lower": None, "upper": 0.5, "censored": False,
+                                          "qualifier": "less_than"}
+
+
+def test_stored_qualifiers_pass_the_observation_schema():
+    from traffickstats.schema import conform
+
+    rows = []
+    for text in ("environ 30", "plus de 100", "au moins 63", "jusqu'à 40", "<5", "12"):
+        fig = parse_number(text, locale="fr").as_reported(count=True)
+        rows.append({"indicator": "generated_count", "measure": "detected_count", "geo": "TUN", "geo_scheme": "iso3",
+                     "period_start": "2021", "period_end": "2021", "period_kind": "annual", "unit": "persons",
+                     "evidence": "primary", "source_id": "generated", **fig})
+    import pandas as pd
+
+    obs = conform(pd.DataFrame(rows))
+    assert obs["qualifier"].tolist()[:4] == ["approximately", "more_than", "at_least", "at_most"]
+
+
+def test_parse_error_reason_does_not_quote_the_text():
+    with pytest.raises(NumberParseError) as err:
+        parse_number("beaucoup =HYPERLINK(1)")
+    assert "HYPERLINK" in str(err.value) and "HYPERLINK" not in err.value.reason
+    with pytest.raises(AmbiguousNumberError) as err:
+        parse_number("1,192")
+    assert "1,192" not in err.value.reason and err.value.reason.startswith("ambiguous")

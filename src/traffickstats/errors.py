@@ -12,7 +12,15 @@ class TraffickstatsError(Exception):
 
 
 class NumberParseError(TraffickstatsError, ValueError):
-    """A number string could not be read."""
+    """A number string could not be read.
+
+    ``reason`` says why without quoting the text ("no number found"), so that loaders can
+    group rejected cells by reason and keep the raw text in its own column.
+    """
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class AmbiguousNumberError(NumberParseError):

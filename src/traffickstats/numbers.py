@@ -31,6 +31,10 @@ Reading rules (documented because they decide what a figure *is*):
   stripped and kept in ``qualifier`` (``approx`` is then True): the value stays the
   number as written. "at least"/"au moins" also keep the value and set ``lower`` to it;
   "up to"/"jusqu'à" set ``upper``.
+* What a loader stores. :meth:`ParsedNumber.as_reported` turns the wording into the
+  schema's fields: ``qualifier`` approximately / at_least / more_than / at_most / less_than
+  with the number as written as the value ("plus de 100" is 100 ``more_than``, not a
+  censored 101+), except "<5" / "moins de 5" in a count, which stays a censored cell (1..4).
 """
 
 from __future__ import annotations
@@ -95,6 +99,10 @@ _COMPARATORS = {
     "upwards of": ">", "supérieur à": ">", "superieur a": ">", "أكثر من": ">",
 }
 
+#: Comparator -> the schema's qualifier code (``schema.QUALIFIERS``).
+_COMPARATOR_CODES = {">": "more_than", ">=": "at_least", "<": "less_than", "<=": "at_most"}
+LOWER_BOUND_CODES = ("more_than", "at_least")
+
 _CURRENCIES = [  # (pattern, ISO code); longest first
     (r"us ?\$|usd|\$ ?us|dollars? (?:us|américains?|americains?|des états-unis)|us dollars?|dollars?|\$", "USD"),
     (r"€|eur|euros?", "EUR"),
@@ -129,6 +137,9 @@ class ParsedNumber:
     known). ``scale`` is the multiplier the text used (1, 1e3, 1e6, 1e9, 1e12) and
     ``decimals`` how many decimals were published before scaling: together they give
     the rounding step of the figure (``precision``), used by consistency checks.
+    ``comparator`` (``<``, ``<=``, ``>``, ``>=``) is the comparison a censored figure was
+    written with and ``written`` the number after it ("plus de 100": ``>`` and 100, while
+    ``lower`` is 101 for a count); :meth:`as_reported` turns them into schema fields.
     """
 
     value: float | None
@@ -141,11 +152,55 @@ class ParsedNumber:
     raw: str
     qualifier: str | None = None
     decimals: int = 0
+    comparator: str | None = None
+    written: float | None = None
 
     @property
     def approx(self) -> bool:
         """True when the text said the figure is approximate ("près de", "about", "~")."""
         return self.qualifier is not None and self.qualifier not in _BOUND_QUALIFIERS
+
+    @property
+    def qualifier_code(self) -> str | None:
+        """What the wording says, as the schema's ``qualifier`` code (``schema.QUALIFIERS``).
+
+        "plus de" / "more than" / ">" -> more_than; "≥" / "au moins" / "at least" -> at_least;
+        "moins de" / "<" -> less_than; "≤" / "jusqu'à" / "up to" -> at_most; "environ" /
+        "près de" / "about" / "~" -> approximately; None for a figure written as exact. A
+        comparator wins over an approximation word ("environ plus de 100" -> more_than).
+        """
+        if self.comparator is not None:
+            return _COMPARATOR_CODES[self.comparator]
+        if self.qualifier is None:
+            return None
+        sides = {side for words, side in _BOUND_QUALIFIERS.items() if words in self.qualifier}
+        if "lower" in sides:
+            return "at_least"
+        if "upper" in sides:
+            return "at_most"
+        return "approximately"
+
+    def as_reported(self, *, count: bool) -> dict:
+        """The schema fields ``value``, ``lower``, ``upper``, ``censored``, ``qualifier`` for
+        this figure, keeping what the source said:
+
+        * "environ 30" -> value 30, qualifier approximately;
+        * "plus de 100" -> value 100, qualifier more_than, lower 100 (the schema's rule: the
+          bound of a more_than figure is its value); "au moins 63" -> at_least, lower 63;
+          "jusqu'à 40" -> at_most, upper 40; "<0,5 %" (not a count) -> less_than, upper 0.5;
+        * "<5", "≤ 3" or "moins de 5" for a **count** (``count=True``) stay censored cells
+          (value empty, bounds 1..4 or 1..3, no qualifier): that is how sources suppress small
+          counts, and a count below a bound is never zero.
+        """
+        code = self.qualifier_code
+        if self.comparator is None:
+            return {"value": self.value, "lower": self.lower, "upper": self.upper, "censored": False,
+                    "qualifier": code}
+        if count and self.comparator in ("<", "<=") and self.lower is not None and self.upper is not None:
+            return {"value": None, "lower": self.lower, "upper": self.upper, "censored": True, "qualifier": None}
+        low = self.written if code in LOWER_BOUND_CODES else None
+        high = self.written if code not in LOWER_BOUND_CODES else None
+        return {"value": self.written, "lower": low, "upper": high, "censored": False, "qualifier": code}
 
     @property
     def precision(self) -> float:
@@ -238,7 +293,8 @@ def _valid_groups(groups: list[str]) -> bool:
 
 def _read_digits(core: str, raw: str, locale: str | None) -> tuple[Decimal, int]:
     """Digits with separators -> (Decimal, number of published decimals). See module docstring."""
-    bad = NumberParseError(f"{raw!r}: {core!r} is not a well-formed number (digit groups do not match)")
+    bad = NumberParseError(f"{raw!r}: {core!r} is not a well-formed number (digit groups do not match)",
+                           "not a well-formed number (digit groups do not match)")
 
     def group_then_decimal(int_part: str, group_marks: str, frac: str | None) -> tuple[Decimal, int]:
         groups = re.split(f"[{re.escape(group_marks)}]", int_part) if group_marks else [int_part]
@@ -291,7 +347,8 @@ def _read_digits(core: str, raw: str, locale: str | None) -> tuple[Decimal, int]
             readings = (f"in English it reads {as_decimal} (the dot is the decimal mark), "
                         f"in French {as_group} (the dot groups thousands)")
         raise AmbiguousNumberError(f"{raw!r} is ambiguous: {readings}; "
-                                   'pass locale="fr" or locale="en" to say which')
+                                   'pass locale="fr" or locale="en" to say which',
+                                   "ambiguous: reads differently in French and English")
     if mark == _decimal_mark(locale):
         return group_then_decimal(int_part, "", frac)
     return group_then_decimal(core, mark, None)
@@ -320,7 +377,7 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
     lang = _language(locale)
     s = _normalise(text)
     if not s:
-        raise NumberParseError(f"{text!r}: empty text is not a number")
+        raise NumberParseError(f"{text!r}: empty text is not a number", "empty text is not a number")
 
     qualifiers: list[str] = []
     comparator: str | None = None
@@ -346,11 +403,11 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
         if s[0] in "+-" and sign == 1 and len(s) > 1:
             sign, s = (-1 if s[0] == "-" else 1), s[1:].lstrip()
             continue
-        raise NumberParseError(f"{text!r}: no number found (cannot read {s!r})")
+        raise NumberParseError(f"{text!r}: no number found (cannot read {s!r})", "no number found")
 
     m = _NUMBER_RE.match(s)
     if not m:
-        raise NumberParseError(f"{text!r}: no number found")
+        raise NumberParseError(f"{text!r}: no number found", "no number found")
     core = m.group(0).rstrip(" ")
     rest = s[len(core):].lstrip()
     number, decimals = _read_digits(core, text, locale)
@@ -366,7 +423,8 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
                     if lang is None and (decimal_comma or _FRENCH_CUES.search(s + " " + " ".join(qualifiers))):
                         raise AmbiguousNumberError(
                             f"{text!r} is ambiguous: English 'billion' is 10^9 but French 'billion' is "
-                            "10^12 (a French 10^9 is 'milliard'); pass locale=\"fr\" or locale=\"en\"")
+                            "10^12 (a French 10^9 is 'milliard'); pass locale=\"fr\" or locale=\"en\"",
+                            "ambiguous: 'billion' is 10^9 in English and 10^12 in French")
                 scale = scale_of(word, locale)
                 seen.add("scale")
                 rest = after
@@ -395,16 +453,18 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
                 seen.add("noun")
                 rest = after
                 continue
-        raise NumberParseError(f"{text!r}: cannot read {rest!r} after the number")
+        raise NumberParseError(f"{text!r}: cannot read {rest!r} after the number",
+                               "text after the number that is not a scale, unit or currency")
 
     if currency is not None and unit is None:
         unit = _UNIT_OF_CURRENCY[currency]
     elif currency is not None and unit in ("percent", "per_1000", "per_100000", "per_million"):
-        raise NumberParseError(f"{text!r}: a currency and a {unit} at once is not a figure this package reads")
+        raise NumberParseError(f"{text!r}: a currency and a {unit} at once is not a figure this package reads",
+                               f"a currency and a {unit} at once")
 
     base = sign * to_base_units(number, scale)
     if not math.isfinite(base):
-        raise NumberParseError(f"{text!r}: the number is too large to represent")
+        raise NumberParseError(f"{text!r}: the number is too large to represent", "too large to represent")
     lower = upper = None
     value: float | None = base
     qualifier = " ".join(qualifiers) if qualifiers else None
@@ -422,8 +482,10 @@ def parse_number(text: str, locale: str | None = None) -> ParsedNumber:
             upper = base - 1 if (comparator == "<" and is_count) else base
             lower = 1.0 if is_count and upper >= 1 else None
             if is_count and upper < 1:
-                raise NumberParseError(f"{text!r}: a count below {base:g} cannot be a positive number")
+                raise NumberParseError(f"{text!r}: a count below {base:g} cannot be a positive number",
+                                       "a count below 1 cannot be a positive number")
         else:
             lower = base + 1 if (comparator == ">" and is_count) else base
     return ParsedNumber(value=value, unit=unit, scale=scale, censored=censored, lower=lower,
-                        upper=upper, currency=currency, raw=text, qualifier=qualifier, decimals=decimals)
+                        upper=upper, currency=currency, raw=text, qualifier=qualifier, decimals=decimals,
+                        comparator=comparator, written=base if censored else None)

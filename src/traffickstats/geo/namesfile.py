@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..csvsafe import defuse_cell, undefuse_cell
 from ..errors import DataFileError
 from ._text import name_key
 
@@ -45,7 +46,6 @@ COLUMNS = ["label", "iso3", "reviewer", "date", "note", "suggestions"]
 REQUIRED = ("label", "iso3", "reviewer", "date")
 #: A names file is a short hand-made table: anything larger is refused before reading.
 MAX_BYTES = 5 * 1024 * 1024
-_FORMULA = ("=", "+", "-", "@")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -85,13 +85,8 @@ class Names:
         return len(self.entries)
 
 
-def _undefuse(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA else cell
-
-
 def _defuse(cell: object) -> str:
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return defuse_cell("" if cell is None else str(cell))
 
 
 def read_names(path, *, kind: str = "names file") -> Names:
@@ -136,7 +131,7 @@ def _parse(path: Path, text: str, kind: str) -> Names:
         row = reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        get = {c: _undefuse(cells[j].strip()) if j < len(cells) else "" for c, j in col.items()}
+        get = {c: undefuse_cell(cells[j].strip()) if j < len(cells) else "" for c, j in col.items()}
         label, code = get["label"], get["iso3"]
         if not code:
             out.pending.append(label)
@@ -185,7 +180,7 @@ def read_lines(path) -> tuple[list[str], list[dict]]:
     rows = []
     for cells in reader:
         if any(c.strip() for c in cells):
-            rows.append({c: _undefuse(cells[j]) if j < len(cells) else "" for j, c in enumerate(header)
+            rows.append({c: undefuse_cell(cells[j]) if j < len(cells) else "" for j, c in enumerate(header)
                          if c in COLUMNS})
     return comments, rows
 

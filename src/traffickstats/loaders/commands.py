@@ -3,7 +3,8 @@
 ``validate`` reads a dataset with :func:`traffickstats.loaders.load` and reports what was
 accepted and rejected: one JSON object with ``--json`` (the fields of
 :meth:`LoadResult.summary`, names stable), else a short table. ``--rejects FILE`` writes the
-rejected rows as CSV (temp file + rename, so a half-written file never appears). Exit 0
+rejected rows as CSV (temp file + rename, so a half-written file never appears; streamed
+from the loader's reject log, text cells defused against spreadsheet formula injection). Exit 0
 whenever the file was read, even with rejects; a file that cannot be read raises
 ``DataFileError`` and the CLI prints it on one line.
 """
@@ -14,15 +15,25 @@ import json
 import sys
 from pathlib import Path
 
-from .. import atomic
+from .. import atomic, csvsafe
 
 __all__ = ["validate", "fetch", "snapshot", "write_rejects"]
 
 
 def write_rejects(rejects, path) -> Path:
-    """Write the rejects table as UTF-8 CSV atomically (temp file in the same folder, then rename)."""
+    """Write rejects (a LoadResult's, streamed from its log, or a rejects table) as UTF-8 CSV,
+    atomically (temp file in the same folder, then rename), with formula-leading text cells
+    defused (:mod:`traffickstats.csvsafe`: a raw value "=HYPERLINK(...)" is written '=HYPERLINK(...))."""
+    from .result import REJECT_COLUMNS, LoadResult
+
+    rows = rejects.iter_rejects() if isinstance(rejects, LoadResult) else \
+        rejects[REJECT_COLUMNS].itertuples(index=False, name=None)
     with atomic.replacing(Path(path)) as tmp:
-        rejects.to_csv(tmp, index=False, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            out = csvsafe.writer(fh)
+            out.writerow(REJECT_COLUMNS)
+            for row in rows:
+                out.writerow(["" if v is None or (isinstance(v, float) and v != v) else v for v in row])
     return Path(path)
 
 
@@ -46,7 +57,7 @@ def validate(args) -> int:
     result = load(args.path, format=args.format, mapping=args.mapping, names=getattr(args, "names", None))
     summary = result.summary()
     if args.rejects:
-        summary["rejects_file"] = str(write_rejects(result.rejects, args.rejects))
+        summary["rejects_file"] = str(write_rejects(result, args.rejects))
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, default=str))
     else:

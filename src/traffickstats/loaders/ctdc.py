@@ -352,23 +352,23 @@ def load_ctdc(path, names=None) -> LoadResult:
         if bad.any():
             for i in np.flatnonzero(bad):
                 rejects.append({"row": int(rows[i]), "column": original[col], "raw_value": s.iloc[i],
-                                "reason": reason.format(raw=s.iloc[i])})
+                                "reason": reason})  # the raw value has its own column
             bad_any |= bad
         return cat
 
     original = {_norm(h): h.strip() for h in header}
     cats = lambda c: list(df[c].cat.categories)  # noqa: E731
     take("yearofregistration", {c: _year(c) for c in cats("yearofregistration")}, "year",
-         "year of registration {raw!r} is missing or not a year (1900-2100)")
+         "year of registration is missing or not a year (1900-2100)")
     names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
     ctry = _countries(sorted(set(cats("citizenship")) | set(cats("countryofexploitation"))), names)
-    take("citizenship", ctry, "citizenship", "citizenship {raw!r} is not an ISO 3166 country code")
+    take("citizenship", ctry, "citizenship", "citizenship is not an ISO 3166 country code")
     take("countryofexploitation", ctry, "exploitation",
-         "country of exploitation {raw!r} is not an ISO 3166 country code")
+         "country of exploitation is not an ISO 3166 country code")
     for col, name, fn, reason in (
-        ("gender", "sex", _sex, "gender {raw!r} is not a CTDC gender label"),
-        ("agebroad", "age", _age, "age band {raw!r} is not a CTDC age band such as 0--8 or 48+"),
-        ("majoritystatus", "majority", _majority, "majority status {raw!r} is not Minor/Adult/Unknown"),
+        ("gender", "sex", _sex, "gender is not a CTDC gender label"),
+        ("agebroad", "age", _age, "age band is not a CTDC age band such as 0--8 or 48+"),
+        ("majoritystatus", "majority", _majority, "majority status is not Minor/Adult/Unknown"),
     ):
         if col in by_name:
             take(col, {c: fn(c) for c in cats(col)}, name, reason)
@@ -390,12 +390,12 @@ def load_ctdc(path, names=None) -> LoadResult:
     if "issexandlabour" in by_name:
         # isSexAndLabour 1 means both forms (legacy only)
         both = take("issexandlabour", {c: _flag(c) for c in cats("issexandlabour")}, None,
-                    "isSexAndLabour {raw!r} is not 1, 0 or -99")
+                    "isSexAndLabour is not 1, 0 or -99")
         both = np.asarray(both.astype(object) == True)  # noqa: E712  (NA -> False)
     for col, form in FORM_COLUMNS.items():
         if col in by_name:
             flag = take(col, {c: _flag(c) for c in cats(col)}, form,
-                        f"{original[col]} {{raw!r}} is not 1, 0 or missing (-99 / empty)")
+                        f"{original[col]} is not 1, 0 or missing (-99 / empty)")
             vals = pd.array(np.asarray(flag.astype(object)), dtype="boolean")
         else:
             vals = pd.array([pd.NA] * n, dtype="boolean")

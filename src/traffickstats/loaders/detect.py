@@ -7,7 +7,8 @@ binary junk (not text and not a workbook), a truncated or corrupt workbook (zip 
 text that is not a table.
 
 Workbooks (zip ``PK`` or legacy OLE2 signature) are opened with calamine: GLOTIP says
-"UNODC" in A1 and has its header on row 3; a UN WPP workbook has an ESTIMATES sheet. Text
+"UNODC" in A1 and has its header on row 3; a UN WPP workbook has an ESTIMATES sheet; a
+Walk Free GSI workbook (2023 or 2018 data) has a GSI country header in its first rows. Text
 is decoded (UTF-8 / UTF-16 with BOM, else cp1252) and its first lines are split with the
 separator that splits the header most; the header is then offered to each loader's own
 ``looks_like_*`` test (CTDC and GSI live with their loaders).
@@ -33,6 +34,8 @@ MAX_BYTES = 2 * 1024**3
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (",", ";", "\t", "|")
+#: Sheets of a workbook looked at for a GSI header (a data workbook has a handful).
+_SHEETS_LOOKED_AT = 8
 
 
 def max_bytes() -> int:
@@ -117,7 +120,34 @@ def _workbook_format(path: Path, head: bytes, keep_sheet: bool = False) -> str:
 
     if "ESTIMATES" in sheet_names and population_layout(path) == "wpp":
         return "population"
+    if _gsi_workbook(path, sheet_names, sheet):
+        return "gsi"
     return "csv"
+
+
+def _gsi_workbook(path: Path, sheet_names: list[str], first) -> bool:
+    """A Walk Free GSI data workbook (any edition: the loader names those it reads): one of
+    its first sheets (known GSI sheet names first) has a GSI header (Country + prevalence or
+    number in modern slavery) in its first rows."""
+    from python_calamine import CalamineWorkbook
+
+    from .gsi import WORKBOOK_SHEETS, looks_like_gsi
+
+    names = [n for n in WORKBOOK_SHEETS if n in sheet_names] + list(sheet_names[:_SHEETS_LOOKED_AT])
+    book = None
+    for name in dict.fromkeys(names):
+        try:
+            if name == sheet_names[0]:
+                ws = first
+            else:
+                book = book or CalamineWorkbook.from_path(str(path))
+                ws = book.get_sheet_by_name(name)
+            top = ws.to_python(skip_empty_area=False, nrows=15)
+        except Exception:  # noqa: BLE001 (an unreadable sheet is simply not a GSI sheet)
+            continue
+        if any(looks_like_gsi([str(c) for c in row]) for row in top):
+            return True
+    return False
 
 
 def _split(line: str) -> tuple[str, list[str]]:

@@ -6,19 +6,22 @@ without the table is checked here, before the file is opened: unknown keys, fiel
 not schema fields, a field given twice, a required field given nowhere, a constant or a
 label outside its vocabulary, a locale ``numbers`` does not know. Each problem raises
 ``DataFileError`` naming the mapping file and the key (``constants.measure``).
+
+The YAML is read by :mod:`traffickstats.safeyaml`: safe (no objects), aliases refused (a
+"billion laughs" file fails at its first alias), at most 1 MB.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
+from .. import safeyaml
 from ..errors import DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import STORED_COLUMNS as COLUMNS, EVIDENCE, MEASURES, PERIOD_KINDS, SEXES, Source
+from ..schema import STORED_COLUMNS as COLUMNS, EVIDENCE, MEASURES, PERIOD_KINDS, QUALIFIERS, SEXES, Source
 from .cells import fold
 
 __all__ = ["Mapping", "read_mapping", "REQUIRED", "DEFAULTS", "CHOICES"]
@@ -29,7 +32,8 @@ MAPPING_KEYS = {"columns", "constants", "values", "locale", "sheet", "source"}
 SOURCE_KEYS = {"publisher", "publisher_fr", "title", "title_fr", "year", "url", "location",
                "reported_by", "terms"}
 #: Fields whose values must come from a schema vocabulary.
-CHOICES = {"measure": MEASURES, "period_kind": PERIOD_KINDS, "sex": SEXES, "evidence": EVIDENCE}
+CHOICES = {"measure": MEASURES, "period_kind": PERIOD_KINDS, "sex": SEXES, "evidence": EVIDENCE,
+           "qualifier": QUALIFIERS}
 #: Fields holding a year (a constant must be one; a cell may be a range or a date).
 YEARS = ("period_start", "period_end")
 #: What an indicator name looks like.
@@ -83,15 +87,18 @@ def read_mapping(mapping) -> Mapping:
     else:
         name = str(mapping)
         try:
-            text = Path(mapping).read_text(encoding="utf-8-sig")
+            # safe (never constructs objects), no aliases (no "billion laughs"), 1 MB at most
+            data = safeyaml.read(mapping, "the mapping")
+        except IsADirectoryError as exc:
+            raise DataFileError(name, "the mapping is a folder, not a YAML file") from exc
         except OSError as exc:
             raise DataFileError(name, f"cannot read the mapping: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
             raise DataFileError(name, "the mapping is not UTF-8 text") from exc
-        try:
-            data = yaml.safe_load(text)  # safe_load: a mapping never constructs objects
         except yaml.YAMLError as exc:
             raise DataFileError(name, "not valid YAML: " + " ".join(str(exc).split())) from exc
+        except ValueError as exc:  # larger than safeyaml.MAX_BYTES
+            raise DataFileError(name, str(exc)) from exc
     if not isinstance(data, dict):
         raise DataFileError(name, "the mapping must be a YAML dictionary with at least a 'columns' key")
     unknown = set(map(str, data)) - MAPPING_KEYS

@@ -21,7 +21,10 @@ code: its rows are rejected with that reason rather than filed under a made-up c
 
 A row is one line of the file (one country-year in the long layout, one place in the wide
 layouts). Empty cells and "..." mean "no figure" and give no observation; any other cell that
-is not a number rejects its row (row, column = the year, raw value, reason).
+is not a number of persons rejects its row (row, column = the year, raw value, reason), and
+so does a negative population or one above 10 billion (:mod:`.plausible`). A place and
+year given on two rows are both rejected (keeping both would double a denominator; the file
+does not say which is right).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from .. import geo
 from ..errors import DataFileError, NumberParseError, UnknownGeographyError
 from ..numbers import parse_number, to_base_units
 from ..schema import conform
+from . import plausible
 from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
 __all__ = ["load_population", "population_layout", "WB_AGGREGATES", "WB_LONG_HEADER", "DEFAULT_URL"]
@@ -97,7 +101,7 @@ WPP_SOURCE = {
 R_GEO = "country code is neither an ISO 3166 alpha-3 code nor a World Bank aggregate"
 R_M49 = "M49 code of a country/area with no ISO3 code"
 R_YEAR = "year is not a year between 1900 and 2100"
-R_VALUE = "population is not a number"
+R_VALUE = "not a population figure"
 R_DUP = "place and year given twice in the file"
 
 
@@ -143,17 +147,19 @@ def population_layout(path) -> str | None:
 # --- values ----------------------------------------------------------------------------------
 
 def _number(text: str, scale: float = 1.0):
-    """float persons, None for "no figure" ("", "..", "..."), or a reason string."""
+    """float persons, None for "no figure" ("", "..", "..."), or a reason string (the same words
+    for every cell with that problem: the cell itself goes to ``raw_value``)."""
     t = text.strip()
     if t in ("", "..", "...", "\u2026"):
         return None
     try:
         p = parse_number(t, locale="en")
     except NumberParseError as exc:
-        return f"{exc}"
-    if p.censored or p.value is None or p.unit is not None or p.value < 0:
-        return f"{t!r} is not a population figure"
-    return p.value if scale == 1 else to_base_units(p.value, scale)  # decimal: 11818.618 k -> 11818618
+        return exc.reason
+    if p.censored or p.value is None or p.unit is not None:
+        return "a bound or a rate, not a number of persons"
+    value = p.value if scale == 1 else to_base_units(p.value, scale)  # decimal: 11818.618 k -> 11818618
+    return plausible.check("population", "persons", None, None, value) or value
 
 
 def _values(cells: pd.Series, scale: float = 1.0) -> pd.Series:

@@ -1,4 +1,4 @@
-"""A user's table file as rows of cells: CSV text or a spreadsheet, read as it is.
+"""A user's table file as a stream of rows of cells: CSV text or a spreadsheet, read as it is.
 
 Text: UTF-8, UTF-8 with BOM and UTF-16 with BOM are recognised; anything else that is not
 valid UTF-8 is read as cp1252 (Windows Latin-1, what Excel writes for French), and the
@@ -6,56 +6,117 @@ encoding used is returned so the summary can say so. The separator (``;``, ``,``
 chosen from the first lines: ``csv.Sniffer`` is not used because decimal commas ("1,5") fool
 it. Spreadsheets (``.xlsx``/``.xlsm``/``.xls``/``.xlsb``/``.ods``) are read with calamine,
 empty rows kept so that row numbers stay the spreadsheet's.
+
+Text files are never held whole in memory: the encoding is decided in one streaming pass
+(1 MiB blocks through an incremental decoder), then rows are read one at a time by
+``csv.reader`` (a cell longer than 128 KiB, e.g. a binary file with no line breaks, stops
+the read with a one-line error). Row numbers are CSV records, 1-based, as a spreadsheet
+numbers them.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataFileError
 
-__all__ = ["EXCEL_SUFFIXES", "read_table", "read_text", "read_excel"]
+__all__ = ["EXCEL_SUFFIXES", "Table", "open_table", "read_table", "text_encoding"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+_BLOCK = 1 << 20
 
 
-def read_table(path: Path, sheet=None) -> tuple[list[list], str | None, str | None, str | None]:
-    """(rows of cells, encoding, separator, sheet name): the encoding and separator for a text
-    file, the sheet name for a spreadsheet (``sheet``: a name or a 0-based index, default the
-    first); the others are None."""
+@dataclass
+class Table:
+    """Rows of a table file: ``rows`` yields (1-based row number, list of cells) once."""
+
+    rows: Iterator[tuple[int, list]]
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+
+
+def open_table(path: Path, sheet=None) -> Table:
+    """The rows of a text table or of one sheet of a workbook (``sheet``: a name or a 0-based
+    index, default the first), with how they were read."""
+    path = Path(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         if not path.is_file():
             raise DataFileError(path, "no such file")
-        rows, name = read_excel(path, sheet)
-        return rows, None, None, name
-    rows, encoding, sep = read_text(path)
-    return rows, encoding, sep, None
+        rows, name = _excel_rows(path, sheet)
+        return Table(rows, sheet=name)
+    encoding = text_encoding(path)
+    sep = _separator(_head(path, encoding))
+    return Table(_text_rows(path, encoding, sep), encoding=encoding, separator=sep)
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """(text, encoding name): BOMs first, then strict UTF-8, then cp1252, then Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise DataFileError(path, f"starts with a UTF-8 mark but byte {exc.start} is not UTF-8") from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise DataFileError(path, "starts with a UTF-16 mark but is not UTF-16 text") from exc
-    if b"\x00" in data:
-        raise DataFileError(path, "not a text file (NUL bytes): save it as CSV, or give an .xlsx file")
+def read_table(path: Path, sheet=None) -> tuple[list[list], str | None, str | None, str | None]:
+    """(all rows of cells, encoding, separator, sheet name): :func:`open_table` read whole
+    (for small files and tests; loaders iterate :attr:`Table.rows`)."""
+    t = open_table(path, sheet)
+    return [cells for _, cells in t.rows], t.encoding, t.separator, t.sheet
+
+
+# --- text ---------------------------------------------------------------------------------
+
+def text_encoding(path: Path) -> str:
+    """The encoding a text table is read with, decided from the whole file in one streaming
+    pass: BOMs first, then strict UTF-8, then cp1252, then Latin-1. Raises ``DataFileError``
+    for a file that cannot be opened, is empty, holds NUL bytes (binary), or has a BOM its
+    content contradicts."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        with open(path, "rb") as fh:
+            first = fh.read(4)
+    except OSError as exc:
+        raise DataFileError(path, f"cannot open: {exc.strerror or exc}") from exc
+    if first.startswith(b"\xef\xbb\xbf"):
+        return _scan(path, "utf-8-sig", bom_error="starts with a UTF-8 mark but byte {pos} is not UTF-8")
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _scan(path, "utf-16", bom_error="starts with a UTF-16 mark but is not UTF-16 text")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return _scan(path, encoding)
+        except UnicodeDecodeError:
+            continue
+    return _scan(path, "latin-1")
+
+
+def _scan(path: Path, encoding: str, bom_error: str | None = None) -> str:
+    """Decode the whole file block by block (nothing kept); raise UnicodeDecodeError (or
+    DataFileError for a BOM file) when it is not ``encoding``."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    seen_text, pos = False, 0
     try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(_BLOCK)
+                final = not block
+                if not encoding.startswith("utf-16") and b"\x00" in block:
+                    raise DataFileError(path, "not a text file (NUL bytes): save it as CSV, or give an .xlsx file")
+                try:
+                    text = decoder.decode(block, final=final)
+                except UnicodeDecodeError as exc:
+                    if bom_error:
+                        raise DataFileError(path, bom_error.format(pos=pos + max(exc.start, 0))) from exc
+                    raise
+                seen_text = seen_text or bool(text.strip())
+                pos += len(block)
+                if final:
+                    break
+    except OSError as exc:
+        raise DataFileError(path, f"cannot open: {exc.strerror or exc}") from exc
+    if not seen_text:
+        raise DataFileError(path, "the file is empty")
+    return encoding
+
+
+def _head(path: Path, encoding: str, size: int = 64 * 1024) -> str:
+    with open(path, encoding=encoding, newline="", errors="replace") as fh:
+        return fh.read(size)
 
 
 def _separator(text: str) -> str:
@@ -65,7 +126,10 @@ def _separator(text: str) -> str:
         return ","
     best, best_score = ",", (-1, -1)
     for sep in (";", "\t", ","):
-        rows = list(csv.reader(lines, delimiter=sep))
+        try:
+            rows = list(csv.reader(lines, delimiter=sep))
+        except csv.Error:
+            continue
         width = len(rows[0])
         agree = sum(len(r) == width for r in rows[1:]) / max(len(rows) - 1, 1)
         score = (agree >= 0.8 and width > 1, width)
@@ -74,24 +138,20 @@ def _separator(text: str) -> str:
     return best
 
 
-def read_text(path: Path) -> tuple[list[list], str, str]:
-    """(rows of text cells, encoding, separator) of a CSV / TSV file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataFileError(path, f"cannot open: {exc.strerror or exc}") from exc
-    text, encoding = _decode(path, data)
-    if not text.strip():
-        raise DataFileError(path, "the file is empty")
-    sep = _separator(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-    except csv.Error as exc:
-        raise DataFileError(path, f"not readable as CSV: {exc}") from exc
-    return rows, encoding, sep
+def _text_rows(path: Path, encoding: str, sep: str) -> Iterator[tuple[int, list]]:
+    with open(path, encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        n = 0
+        try:
+            for n, cells in enumerate(reader, 1):  # noqa: B007 (n is the row of a csv.Error)
+                yield n, cells
+        except csv.Error as exc:
+            raise DataFileError(path, f"not readable as CSV: {exc}", row=n + 1) from None
 
 
-def read_excel(path: Path, sheet) -> tuple[list[list], str]:
+# --- spreadsheets ---------------------------------------------------------------------------
+
+def _excel_rows(path: Path, sheet) -> tuple[Iterator[tuple[int, list]], str]:
     """(rows of typed cells, sheet name) of one sheet of a workbook."""
     from python_calamine import CalamineWorkbook
 
@@ -108,9 +168,15 @@ def read_excel(path: Path, sheet) -> tuple[list[list], str]:
             if sheet not in names:
                 raise DataFileError(path, f"no sheet {sheet!r} (sheets: {', '.join(names)})")
             ws = wb.get_sheet_by_name(sheet)
-        rows = ws.to_python(skip_empty_area=False)  # keep spreadsheet row numbers
+        rows = ws.iter_rows()
     except DataFileError:
         raise
     except Exception as exc:  # calamine raises its own zoo (CalamineError, ZipError, XmlError, ...)
         raise DataFileError(path, f"cannot read as a spreadsheet: {exc}") from exc
-    return [list(r) for r in rows], ws.name
+    pad = [""] * (ws.start[1] if ws.start else 0)  # iter_rows starts at the used range's first column
+
+    def numbered():
+        for i, cells in enumerate(rows, 1):
+            yield i, pad + list(cells)
+
+    return numbered(), ws.name

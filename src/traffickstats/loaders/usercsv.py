@@ -7,7 +7,7 @@ read numbers. Example (``victimes.yaml``)::
     columns:                # file column -> schema field (traffickstats.schema.COLUMNS)
       Pays: geo             # names in French, English or Arabic, or ISO codes
       Année: period_start   # a year, "2016-2018", "3 août 2016", "janvier 2021", 2016-08-03
-      Victimes: value       # "1 234", "1,5", "<5" (censored), read with `locale`
+      Victimes: value       # "1 234", "1,5", "<5" (censored), "environ 30", read with `locale`
       Sexe: sex
     constants:              # the same for every row
       indicator: trafficking_victims_detected
@@ -38,10 +38,34 @@ summary says so (``encoding``). The separator (``;``, ``,`` or tab) is chosen fr
 line (``separator`` in the summary): ``csv.Sniffer`` is not used because decimal commas
 ("1,5") fool it. ``.xlsx``/``.xlsm``/``.xls``/``.ods`` files are read with calamine.
 
+Periods keep the precision the file gives ("janvier 2021" is the month 2021-01, a date is
+its day); a month or a day with no ``period_kind`` in the mapping is ``part_year`` (a count
+over part of a year) or, for a population or a modelled stock, ``point_in_time``.
+
+Values keep what the file says around the number (``numbers.ParsedNumber.as_reported``):
+"environ 30" is 30 ``approximately``, "plus de 100" is 100 ``more_than``, "au moins 63" is
+63 ``at_least``, "jusqu'à 40" is 40 ``at_most``; "<5" or "moins de 5" in a count is a
+censored cell (1 to 4, no value), as sources write suppressed small counts.
+
 Every cell that cannot be used rejects its row with row, column, raw value and reason
-(e.g. "'1,192' is ambiguous: pass locale: fr or en in the mapping"). Text from the file
-(names, notes, categories) is kept verbatim, markup included: escaping is the renderer's
-job, and nothing here evaluates it.
+(e.g. row 4, column "Victimes", raw value "1,192", reason "ambiguous number: pass locale:
+fr or en in the mapping"). Reasons are the same words for every row with the problem, so
+``rejects_by_reason`` groups them. Then, per the plausibility rules of
+:mod:`.plausible`: a negative figure, or a count above the population of its place (or
+10 billion), is rejected with the value's column and raw text.
+
+Duplicates are never summed. Rows that give the same observation (every schema field but
+the figure, the note and the evidence) are reported in ``rejects``: when they also give
+the same figure, the first is kept and each later copy is rejected ("duplicate row"), since
+keeping both would double a total; when their figures differ, every row of that
+observation is rejected ("conflicting rows"), since the file does not say which is right.
+
+Large files are streamed: rows are read one at a time, converted and checked in chunks
+of :data:`CHUNK` rows, and rejected rows go to a :class:`~.result.RejectLog` (a
+temporary file), so a 200 MB file of junk is read in bounded memory.
+
+Text from the file (names, notes, categories) is kept verbatim, markup included: escaping is
+the renderer's job, and nothing here evaluates it.
 
 The parts live by idea: :mod:`.mapping` reads and checks the mapping, :mod:`.tablefile`
 reads the file (encoding, separator, sheet), :mod:`.dates` reads periods and
@@ -51,6 +75,7 @@ reads the file (encoding, separator, sheet), :mod:`.dates` reads periods and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -60,17 +85,30 @@ from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
 from ..schema import COLUMNS, COUNT_MEASURES, conform
+from . import plausible
 from .cells import cell_text, fold, is_empty
-from .dates import parse_period
+from .dates import is_whole_years, parse_period
 from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_mapping
-from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
-from .tablefile import EXCEL_SUFFIXES, read_table
+from .result import WARNING_COLUMNS, LoadResult, RejectLog
+from .tablefile import EXCEL_SUFFIXES, open_table
 
-__all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES"]
+__all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES",
+           "CHUNK", "OBSERVATION_KEY"]
 
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
 _COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
+#: Rows converted, checked against the schema and released together.
+CHUNK = 20_000
+#: Rejected rows held before they are written to the log when no accepted row waits for checks.
+_REJECTS_HELD = 1_000
+#: What makes two rows the same observation (everything but the figure, note and evidence).
+OBSERVATION_KEY = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start",
+                   "period_end", "period_kind", "sex", "age", "form", "unit", "base", "source_id"]
+_FIGURE = ["value", "lower", "upper", "censored", "qualifier"]
+R_DUPLICATE = "duplicate row: the same observation and figure as an earlier row (the first is kept)"
+R_CONFLICT = ("conflicting rows: the same observation with different figures (all rejected: the file "
+              "does not say which is right)")
 
 
 @dataclass
@@ -100,23 +138,46 @@ class _RowReject(Exception):
 
 
 def _number(cell, locale):
-    """ParsedNumber-like (value, lower, upper, censored, unit) from a cell."""
+    """A ParsedNumber (text) or a float (a number cell from Excel)."""
     if isinstance(cell, bool):
-        raise _Reject(f"{cell!r} is not a number")
+        raise _Reject("not a number")
     if isinstance(cell, (int, float)):
         if cell != cell or cell in (float("inf"), float("-inf")):
-            raise _Reject(f"{cell!r} is not a number")
-        return float(cell), None, None, False, None
-    text = str(cell)
+            raise _Reject("not a number")
+        return float(cell)
+    parsed = _parsed_number(str(cell), locale)
+    if isinstance(parsed, str):
+        raise _Reject(parsed)
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _parsed_number(text: str, locale):
+    """parse_number, or the reject reason (a str): the same texts recur down a column."""
     try:
-        p = parse_number(text, locale=locale)
+        return parse_number(text, locale=locale)
     except AmbiguousNumberError:
-        raise _Reject(f"{text.strip()!r} is ambiguous: pass locale: fr or en in the mapping") from None
+        return "ambiguous number: pass locale: fr or en in the mapping"
     except NumberParseError as exc:
-        raise _Reject(f"not a number: {exc}") from None
-    except (ValueError, ArithmeticError, OverflowError) as exc:  # defensive: any odd text is one bad cell
-        raise _Reject(f"{text.strip()!r} is not a number ({exc})") from None
-    return p.value, p.lower, p.upper, p.censored, p.unit
+        return f"not a number: {exc.reason}"
+    except (ValueError, ArithmeticError, OverflowError):  # defensive: any odd text is one bad cell
+        return "not a number"
+
+
+@lru_cache(maxsize=4096)
+def _period_of(cell, locale):
+    """parse_period, or the reject reason (a str)."""
+    try:
+        return parse_period(cell, locale)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _figure(number, count: bool) -> dict:
+    """value / lower / upper / censored / qualifier / unit of a parsed cell."""
+    if isinstance(number, float):
+        return {"value": number, "lower": None, "upper": None, "censored": False, "qualifier": None, "unit": None}
+    return {**number.as_reported(count=count), "unit": number.unit}
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -155,51 +216,137 @@ def load_csv(path, mapping, names=None) -> UserFileResult:
     """
     path = Path(path)
     m = read_mapping(mapping)
-    table, encoding, sep, sheet = read_table(path, m.sheet)
+    table = open_table(path, m.sheet)
+    rows = iter(table.rows)
     # the header is the first non-empty row; row numbers are 1-based spreadsheet rows
-    start = next((i for i, r in enumerate(table) if any(not is_empty(c) for c in r)), None)
-    if start is None:
+    header = next((cells for _, cells in rows if any(not is_empty(c) for c in cells)), None)
+    if header is None:
         raise DataFileError(path, "the file has no header row")
-    header = table[start]
     index = _header_index(header, m, path)
     width = len(header)
     while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
         width -= 1
 
-    rows, rejects, n_data = [], [], 0
-    for i in range(start + 1, len(table)):
-        cells, rownum = table[i], i + 1
-        if not cells or all(is_empty(c) for c in cells):
+    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+    log, parts, review = RejectLog(), [], []
+    batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
+    raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
+    pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
+    n_data = 0
+    blank = _blank_text if table.encoding else _blank_cells
+    for rownum, cells in rows:
+        if blank(cells):
             continue  # a blank line is not a row
         n_data += 1
         # extra cells are tolerated only when empty (trailing separators, Excel's used range)
-        if len(cells) < width or (len(cells) > width and not all(is_empty(c) for c in cells[width:])):
-            rejects.append((rownum, None, _preview(cells, sep),
+        if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
+            pending.append((rownum, None, _preview(cells, table.separator),
                             f"row has {len(cells)} cells, the header has {width}"))
-            continue
-        try:
-            rows.append((rownum, _row(cells, index, m)))
-        except _RowReject as exc:
-            rejects.append((rownum, exc.column, exc.raw, exc.reason))
+        else:
+            try:
+                batch.append((rownum, _row(cells, index, m)))
+                raws[rownum] = cells
+            except _RowReject as exc:
+                pending.append((rownum, exc.column, exc.raw, exc.reason))
+        if len(batch) >= CHUNK or len(pending) >= (CHUNK if batch else _REJECTS_HELD):
+            _flush(batch, raws, pending, m, index, log, parts, names, review)
+            batch, raws, pending = [], {}, []
+    _flush(batch, raws, pending, m, index, log, parts, names, review)
+    if not review:  # no row reached the places: the names file is still reviewed against the file
+        review.append(([], []))
+        _places([], [], m, names, *review[0])
 
-    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
-    warns: list[dict] = []
-    unresolved: list[dict] = []
-    rows = _places(rows, rejects, m, names, warns, unresolved)
-    records, obs = _validate(rows, rejects)
-    source = m.source_record()
+    records = pd.concat(parts, ignore_index=True) if parts else _empty_records()
+    records = _duplicates(records, m, log)
+    obs = records.drop(columns=["row", "_raw"]).reset_index(drop=True)
+    records = records.drop(columns=["_raw"]).reset_index(drop=True)
+    warns, unresolved = _merge_review(review)
     return UserFileResult(
-        path=path, format="csv", rows_read=n_data,
-        observations=obs, rejects=pd.DataFrame(rejects, columns=REJECT_COLUMNS).astype(object).sort_values(
-            "row", kind="stable").reset_index(drop=True),
-        source_version=None, source=source, records=records, encoding=encoding,
+        path=path, format="csv", rows_read=n_data, observations=obs, rejects=log,
+        source_version=None, source=m.source_record(), records=records, encoding=table.encoding,
         warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
-        separator={"\t": "tab"}.get(sep, sep), sheet=sheet,
+        separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet,
     )
 
 
-def _preview(cells, sep) -> str:
-    return (sep or ";").join("" if is_empty(c) else str(c) for c in cells)[:200]
+def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, parts: list, names, review: list) -> None:
+    """Convert places, check plausibility and the schema for one chunk; its rejects go to the log
+    in row order, its accepted rows to ``parts`` and its label review to ``review``."""
+    kept = []
+    if batch:
+        warns, unresolved = [], []
+        kept = _places(batch, pending, m, names, warns, unresolved)
+        review.append((warns, unresolved))
+    kept = _plausible(kept, raws, pending, m, index)
+    if kept:
+        parts.append(_validate(kept, raws, pending, m, index))
+    pending.sort(key=lambda t: t[0])
+    log.extend(pending)
+
+
+def _merge_review(review: list[tuple[list, list]]) -> tuple[list[dict], list[dict]]:
+    """The label review of every chunk as one for the file: an unresolved label once (rows
+    added up, its first row), a warning once (its first row), and a names-file line reported
+    as unused only when no chunk used it."""
+    if len(review) == 1:
+        return review[0]
+    labels: dict[tuple, dict] = {}
+    for _, unresolved in review:
+        for rec in unresolved:
+            key = (rec["column"], rec["label"])
+            if key in labels:
+                labels[key]["rows"] += rec["rows"]
+                labels[key]["first_row"] = min(labels[key]["first_row"], rec["first_row"])
+            else:
+                labels[key] = dict(rec)
+    warns: dict[tuple, dict] = {}
+    seen: dict[tuple, int] = {}
+    for chunk_warns, _ in review:
+        for w in chunk_warns:
+            key = (w["column"], w["raw_value"], w["warning"])
+            seen[key] = seen.get(key, 0) + 1
+            if key not in warns or (w["row"] is not None and (warns[key]["row"] is None or w["row"] < warns[key]["row"])):
+                warns[key] = dict(w)
+    unused_somewhere = [k for k in warns if k[0] == "names file" and "is not used by this dataset" in k[2]]
+    for key in unused_somewhere:
+        if seen[key] < len(review):  # another chunk used it
+            del warns[key]
+    return list(warns.values()), list(labels.values())
+
+
+def _empty_records() -> pd.DataFrame:
+    obs = conform(pd.DataFrame(columns=COLUMNS))
+    obs.insert(0, "row", pd.Series(dtype="int64"))
+    obs["_raw"] = pd.Series(dtype=object)
+    return obs
+
+
+def _blank_text(cells: list[str]) -> bool:
+    """No cell holds anything but spaces (cells of a text file are strings)."""
+    return not "".join(cells).strip()
+
+
+def _blank_cells(cells: list) -> bool:
+    return all(is_empty(c) for c in cells)
+
+
+def _preview(cells, sep, limit: int = 200) -> str:
+    """The row as the file wrote it, cut to ``limit`` characters (the raw value of a ragged row)."""
+    out, size = [], 0
+    for c in cells:
+        text = "" if is_empty(c) else str(c)
+        out.append(text)
+        size += len(text) + 1
+        if size > limit:
+            break
+    return (sep or ";").join(out)[:limit]
+
+
+def _raw_of(cells, index, field):
+    j = index.get(field)
+    if j is None or j >= len(cells) or is_empty(cells[j]):
+        return None
+    return cell_text(cells[j])
 
 
 def _row(cells: list, index: dict[str, int], m: Mapping) -> dict:
@@ -212,10 +359,42 @@ def _row(cells: list, index: dict[str, int], m: Mapping) -> dict:
         try:
             out[field] = _cell(field, cell, m)
         except _Reject as exc:
-            raise _RowReject(col, None if is_empty(cell) else str(cell), str(exc)) from None
+            raise _RowReject(col, None if is_empty(cell) else cell_text(cell), str(exc)) from None
     for field, default in DEFAULTS.items():
         if out.get(field) is None:
             out[field] = default
+    _period(out, m, column_of)
+    number = out.pop("value")
+    value_col = column_of.get("value", "constants.value")
+    raw_value = _raw_of(cells, index, "value") if "value" in index else str(number)
+    if not isinstance(number, float) and not hasattr(number, "as_reported"):  # a constant value
+        try:
+            number = _number(number, m.locale)
+        except _Reject as exc:
+            raise _RowReject(value_col, raw_value, str(exc)) from None
+    count = out.get("measure") in _COUNT_MEASURES and out.get("unit") in _COUNT_UNITS
+    fig = _figure(number, count)
+    unit = fig.pop("unit")
+    if unit and unit != out.get("unit"):
+        raise _RowReject(value_col, raw_value, f"the value is written in {unit} but the unit is {out.get('unit')!r}")
+    if count and fig["value"] is not None and not float(fig["value"]).is_integer():
+        # "1,192" read with locale fr is 1.192 persons: a count is whole, so the locale is wrong
+        raise _RowReject(value_col, raw_value, f"not a whole number of {out.get('unit')}: check the locale "
+                         "(fr: 1,5 = 1.5; en: 1,192 = 1192)")
+    for key in ("qualifier", "censored"):  # a column or constant saying so wins over the wording
+        if out.get(key) is None:
+            out[key] = fig[key]
+    out["value"] = fig["value"]
+    for bound in ("lower", "upper"):
+        if out.get(bound) is None:
+            out[bound] = fig[bound]
+        elif isinstance(out[bound], tuple):
+            out[bound] = out[bound][0]
+    return out
+
+
+def _period(out: dict, m: Mapping, column_of: dict) -> None:
+    """period_start / period_end as ISO text and, unless the mapping says, the period kind."""
     if isinstance(out.get("period_start"), tuple):
         start, end = out["period_start"]
         out["period_start"] = start
@@ -225,29 +404,14 @@ def _row(cells: list, index: dict[str, int], m: Mapping) -> dict:
         out["period_end"] = out["period_end"][1]
     if out.get("period_end") is None:
         out["period_end"] = out["period_start"]
-    if out["period_start"] != out["period_end"] and "period_kind" not in m.constants \
-            and "period_kind" not in column_of:
+    if "period_kind" in m.constants or "period_kind" in column_of:
+        return
+    start, end = str(out["period_start"]), str(out["period_end"])
+    if start[:4] != end[:4]:
         out["period_kind"] = "multi_year"
-    number = out.pop("value")
-    raw_value = str(cells[index["value"]]) if "value" in index else str(number)
-    if not isinstance(number, tuple):  # a constant value (unusual but allowed)
-        number = _number(number, m.locale) if isinstance(number, str) else (float(number), None, None, False, None)
-    value, lower, upper, censored, unit = number
-    if unit and unit != out.get("unit"):
-        col = column_of.get("value", "value")
-        raise _RowReject(col, raw_value, f"the value is written in {unit} but the unit is {out.get('unit')!r}")
-    if (value is not None and out.get("measure") in _COUNT_MEASURES and out.get("unit") in _COUNT_UNITS
-            and not float(value).is_integer()):
-        # "1,192" read with locale fr is 1.192 persons: a count is whole, so the locale is wrong
-        raise _RowReject(column_of.get("value", "value"), raw_value, f"{value:g} {out.get('unit')} is not a whole "
-                         "number: check the locale (fr: 1,5 = 1.5; en: 1,192 = 1192)")
-    out["value"], out["censored"] = value, censored
-    for bound, parsed in (("lower", lower), ("upper", upper)):
-        if out.get(bound) is None:
-            out[bound] = parsed
-        elif isinstance(out[bound], tuple):
-            out[bound] = out[bound][0]
-    return out
+    elif not is_whole_years(start, end):
+        stock = out.get("measure") in ("population", "estimate_stock")
+        out["period_kind"] = "point_in_time" if stock else "part_year"
 
 
 def _cell(field: str, cell, m: Mapping):
@@ -258,28 +422,29 @@ def _cell(field: str, cell, m: Mapping):
     if field == "value":
         return _number(cell, m.locale)
     if field in ("lower", "upper"):
-        value, lower, upper, _c, _u = _number(cell, m.locale)
-        if value is None:
-            raise _Reject(f"a {field} bound must be a number, not a range")
-        return value, lower, upper
+        number = _number(cell, m.locale)
+        if not isinstance(number, float):
+            if number.censored or number.value is None:
+                raise _Reject(f"a {field} bound must be a number, not a range")
+            number = number.value
+        return number, None, None
     if field in YEARS:
-        try:
-            return parse_period(m.lookup(field, cell_text(cell)) if isinstance(cell, str) else cell, m.locale)
-        except ValueError as exc:
-            raise _Reject(str(exc)) from None
+        period = _period_of(m.lookup(field, cell_text(cell)) if isinstance(cell, str) else cell, m.locale)
+        if isinstance(period, str):
+            raise _Reject(period)
+        return period
     if field == "censored":
         key = fold(m.lookup(field, cell_text(cell)))
         if key in ("true", "1", "yes", "oui", "vrai", "x"):
             return True
         if key in ("false", "0", "no", "non", "faux"):
             return False
-        raise _Reject(f"{cell_text(cell)!r} is not true/false")
+        raise _Reject("not true/false (oui/non, 1/0, true/false)")
     text = m.lookup(field, cell_text(cell))
     if field in CHOICES and text not in CHOICES[field]:
-        raise _Reject(f"{text!r} is not one of {', '.join(CHOICES[field])}: add it under "
-                      f"'values: {field}:' in the mapping")
+        raise _Reject(f"not one of {', '.join(CHOICES[field])}: add it under 'values: {field}:' in the mapping")
     if field == "indicator" and not SNAKE.match(text):
-        raise _Reject(f"{text!r}: an indicator is a snake_case word")
+        raise _Reject("an indicator is a snake_case word")
     return text
 
 
@@ -330,13 +495,40 @@ def _places(rows: list[tuple[int, dict]], rejects: list, m: Mapping, names=None,
     return kept
 
 
-def _validate(rows: list[tuple[int, dict]], rejects: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Schema-check accepted rows; rows failing a check move to rejects with the check's message."""
-    frame = pd.DataFrame([r for _, r in rows]) if rows else pd.DataFrame(columns=COLUMNS)
+def _plausible(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mapping, index) -> list:
+    """Rows whose figure is possible for what it measures (see :mod:`.plausible`); the others
+    are rejected with the column and raw text of the value (or bound) at fault."""
+    column_of = {f: c for c, f in m.columns.items()}
+    kept = []
+    for rownum, r in rows:
+        reason = plausible.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
+                                    r.get("value"), r.get("lower"), r.get("upper"))
+        if reason is None:
+            kept.append((rownum, r))
+            continue
+        field = next((f for f in ("value", "lower", "upper") if f in index and _alone_implausible(r, f)), "value")
+        rejects.append((rownum, column_of.get(field, f"constants.{field}"), _raw_of(raws[rownum], index, field),
+                        reason))
+    return kept
+
+
+def _alone_implausible(r: dict, field: str) -> bool:
+    """Whether ``field`` (value, lower or upper) is implausible on its own."""
+    figure = {"value": None, "lower": None, "upper": None, field: r.get(field)}
+    return plausible.check(r.get("measure"), r.get("unit"), r.get("geo"), r.get("geo_scheme"),
+                              figure["value"], figure["lower"], figure["upper"]) is not None
+
+
+def _validate(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mapping, index) -> pd.DataFrame:
+    """Schema-check accepted rows; rows failing a check move to rejects with the file column
+    and raw cell at fault (the value's, for a check across columns). Returns the records
+    (``row`` first, ``_raw`` = the raw value text last)."""
+    column_of = {f: c for c, f in m.columns.items()}
+    frame = pd.DataFrame([r for _, r in rows])
     frame.index = [n for n, _ in rows]
     for _ in range(3):  # a failing row is removed, the rest re-checked
         try:
-            obs = conform(frame.reset_index(drop=True)) if len(frame) else conform(pd.DataFrame(columns=COLUMNS))
+            obs = conform(frame.reset_index(drop=True))
         except pandera.errors.SchemaErrors as exc:
             cases = exc.failure_cases
             positions = cases["index"].dropna().astype(int).unique() if "index" in cases else []
@@ -346,14 +538,37 @@ def _validate(rows: list[tuple[int, dict]], rejects: list) -> tuple[pd.DataFrame
             for pos, rownum in zip(positions, rownums):
                 hits = cases[cases["index"] == pos]
                 col = hits["column"].iloc[0] if "column" in hits else None
+                field = str(col) if isinstance(col, str) and col in column_of else "value"
                 check = hits["check"].iloc[0]
-                rejects.append((int(rownum), None if col is None or col != col else str(col),
-                                None if hits["failure_case"].iloc[0] is None else str(hits["failure_case"].iloc[0]),
-                                f"fails the observation schema: {check}"))
+                rejects.append((int(rownum), column_of.get(field, f"constants.{field}"),
+                                _raw_of(raws[int(rownum)], index, field), f"fails the observation schema: {check}"))
             frame = frame.drop(index=rownums)
+            if not len(frame):
+                return _empty_records()
             continue
-        records = obs.copy()
+        records = obs.copy(deep=False)
         records.insert(0, "row", list(frame.index))
-        return records, obs
+        records["_raw"] = [_raw_of(raws[n], index, "value") for n in frame.index]
+        return records
     raise DataFileError("<observations>", "rows keep failing the observation schema")
 
+
+def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.DataFrame:
+    """Reject later copies of a repeated observation (same figure) and every row of an
+    observation given with different figures (see the module docstring)."""
+    if len(records) < 2:
+        return records
+    same_key = records.duplicated(OBSERVATION_KEY, keep=False)
+    if not same_key.any():
+        return records
+    dup = records[same_key]
+    ids = pd.DataFrame({"key": dup.groupby(OBSERVATION_KEY, dropna=False, sort=False).ngroup(),
+                        "figure": dup.groupby(_FIGURE, dropna=False, sort=False).ngroup()})
+    conflict = ids.groupby("key")["figure"].transform("nunique") > 1
+    later_copy = dup.duplicated(OBSERVATION_KEY + _FIGURE, keep="first") & ~conflict
+    drop = dup.index[conflict | later_copy]
+    column = next((c for c, f in m.columns.items() if f == "value"), "constants.value")
+    gone = records.loc[drop, ["row", "_raw"]]
+    reasons = conflict.loc[drop].map({True: R_CONFLICT, False: R_DUPLICATE})
+    log.extend(zip(gone["row"].tolist(), [column] * len(gone), gone["_raw"].tolist(), reasons.tolist()))
+    return records.drop(index=drop)

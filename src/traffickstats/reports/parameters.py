@@ -283,8 +283,8 @@ def _scalar(name: str, raw: str) -> Any:
     if raw.strip() == "":
         return ""
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
+        value = safeyaml.load(raw, f"parameter {name!r}")  # no aliases: a value cannot explode
+    except (yaml.YAMLError, ValueError) as exc:
         raise ParameterError(f"parameter {name!r}: cannot read {raw!r} as a YAML value: {exc}") from None
     # YAML dates and mappings are not notebook literals: keep what the user typed as text
     return value if is_literal(value) else raw
