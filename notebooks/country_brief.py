@@ -219,8 +219,13 @@ for by, others, key in (("sex", dict(age="total", form="total"), "glotip.sex_tit
                         ("age", dict(sex="total", form="total"), "glotip.age_title"),
                         ("form", dict(sex="total", age="total"), "glotip.form_title")):
     parts = matching(plain.query("year_end == @year"), **others).query(f"{by} != 'total'") if year else plain
-    if len(parts):
+    if len(parts) and (~parts["censored"]).any():
         charts.show(charts.ranked_bar(parts, by=by, lang=lang, title=t(key, country=name, year=year), catalog=cite))
+    elif len(parts):  # every part published as "<5" (or hidden): a chart of ranges says nothing, words do
+        page.note(t(key, country=name, year=year) + t("fmt.colon") + t("fmt.list_sep").join(
+            t("fmt.item", name=label(by, r[by], lang), value=value_label(r, lang)) for _i, r in parts.iterrows())
+            + t("glotip.all_small"))
+        report.keep(parts)
 
 # %%
 by_citizenship = detected[detected["citizenship"].notna()]
