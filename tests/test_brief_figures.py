@@ -16,6 +16,9 @@ import pandas as pd
 import pytest
 
 from inprocess import run, visible
+
+#: Nine briefs and the flows report run against the raw release: the slow tier.
+pytestmark = pytest.mark.slow
 from traffickstats.disclosure import PROTECTED_MEASURES
 from traffickstats.formatting import format_number
 from traffickstats.i18n import _
