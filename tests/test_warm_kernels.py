@@ -50,6 +50,8 @@ def test_each_report_gets_a_fresh_kernel_forked_with_the_imports_done(tmp_path):
     assert first["pid"] != second["pid"]
     # warm: pandas was imported before the notebook ran, in a kernel forked by the server
     assert second["preloaded"] and second["parent"] == "ts-forkserver"
+    # and with the library's warm-up done (entry point traffickstats.kernel_warmup)
+    assert second["warmed"]
     # each fork has its own random state (numpy's global one is reseeded)
     assert first["numpy"] != second["numpy"] and first["random"] != second["random"]
     assert second["cwd"] == str(STATE.parent)  # papermill's cwd: the notebook's folder
@@ -60,6 +62,7 @@ def test_cold_kernels_on_request(tmp_path, monkeypatch):
     res, state = render_state(tmp_path, "cold")
     assert res.ok, res.error
     assert not state["preloaded"] and state["parent"] != "ts-forkserver" and state["seen"] == NOTHING
+    assert not state["warmed"]
 
 
 def test_a_kernel_that_dies_fails_its_report_and_the_next_one_is_fine(tmp_path):

@@ -22,6 +22,9 @@ watch = "pandas"  # a module whose presence at start shows the kernel was forked
 import sys
 
 preloaded = watch in sys.modules  # before this notebook imports anything of its own
+# the briefing kit's warm-up ran in the fork server: the bundled report data is already in memory
+warmed = "traffickstats.briefing.report" in sys.modules and \
+    sys.modules["traffickstats.briefing.report"]._bundled.cache_info().currsize > 0
 
 # %%
 import json
@@ -41,6 +44,7 @@ state = {
     "parent": psutil.Process().parent().name(),
     "ppid": os.getppid(),
     "preloaded": preloaded,
+    "warmed": warmed,
     "seen": {"variable": globals().get("ts_fixture_mark"), "module": getattr(json, "ts_fixture_mark", None),
              "environment": os.environ.get("TS_FIXTURE_MARK")},
     "numpy": float(np.random.random()),

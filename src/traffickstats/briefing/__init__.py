@@ -16,7 +16,7 @@ the unit that knows its content; the engine only runs notebooks.
 """
 
 from . import blocks, messages, page, roles, select
-from .report import DATASETS, Report
+from .report import DATASETS, Report, warm
 from .sources import SourceRecord
 
-__all__ = ["DATASETS", "Report", "SourceRecord", "blocks", "messages", "page", "roles", "select"]
+__all__ = ["DATASETS", "Report", "SourceRecord", "blocks", "messages", "page", "roles", "select", "warm"]

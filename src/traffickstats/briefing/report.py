@@ -14,12 +14,14 @@ State lives on the report object, one per kernel, never in module globals.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
 from .. import charts
-from ..disclosure import protect
+from ..disclosure import protect, resolve_threshold
 from ..geo import place_name
 from ..i18n import _, has
 from ..reference import citation, observations
@@ -28,6 +30,53 @@ from .sources import SourceRecord
 
 #: The dataset parameters a briefing notebook may take: a file path each, empty for none.
 DATASETS = ("glotip", "ctdc", "gsi")
+
+
+def _opened(given: tuple[tuple[str, str], ...], names: str = "") -> tuple[pd.DataFrame, dict, dict]:
+    """``(obs, records, rejected)`` of a report: the bundled observations, the GLOTIP extract
+    unless a release is given, the dataset files given, protected together."""
+    from ..loaders import load
+    from ..loaders.snapshot import extract_record, load_extract
+
+    frames, records, rejected = [observations()], {}, {}
+    for name, path in given:
+        if path:  # read as the format its parameter names: a wrong file gets that loader's message
+            result = load(path, format=name, names=names or None)
+            rejected[name] = result.rejected
+        elif name == "glotip":
+            result = load_extract()
+            rejected[name] = extract_record()["release_rows"]["rejected"]
+        else:
+            continue
+        frames.append(result.observations)
+        record = SourceRecord.from_dict(result.source, release=result.source_version)
+        records[name] = replace(record, file=str(result.path), bundled=not path, rows=result.rows_read)
+    frames = [f for f in frames if len(f)]
+    obs = pd.concat(frames, ignore_index=True) if frames else empty_observations()
+    # small counts hidden once for the whole report, so that a total shown in one cell and
+    # its parts in another cannot give a hidden count back (secondary suppression)
+    return protect(obs), records, rejected
+
+
+@functools.lru_cache(maxsize=2)
+def _bundled(threshold: int) -> tuple[pd.DataFrame, dict, dict]:
+    """:func:`_opened` with no dataset file, for one disclosure threshold (callers copy it)."""
+    return _opened(tuple((name, "") for name in DATASETS))
+
+
+def warm() -> list[Path]:
+    """Compute, ahead of any notebook, what every report opens the same way (the bundled
+    observations and GLOTIP extract, protected), and return the data files it read.
+
+    The render engine's fork server calls it (entry point ``traffickstats.kernel_warmup``)
+    before forking kernels, so each kernel starts with it in memory (copy-on-write) instead
+    of reading and validating the files again; a kernel started any other way computes it on
+    its first ``Report.open``, with the same result.
+    """
+    from ..paths import data_dir
+
+    _bundled(resolve_threshold(None))
+    return sorted(p for p in data_dir().rglob("*") if p.is_file())
 
 
 @dataclass
@@ -56,32 +105,16 @@ class Report:
         given replaces it for this report. An unreadable file raises its loader's error: the
         report fails visibly rather than quietly falling back to bundled data.
         """
-        from ..loaders import load
-        from ..loaders.snapshot import extract_record, load_extract
-
         unknown = set(datasets) - set(DATASETS)
         if unknown:
             raise TypeError(f"Report.open: unknown dataset(s) {', '.join(sorted(unknown))}; "
                             f"known: {', '.join(DATASETS)}")
-        frames, records, rejected = [observations()], {}, {}
-        for name in DATASETS:
-            path = datasets.get(name) or ""
-            if path:  # read as the format its parameter names: a wrong file gets that loader's message
-                result = load(path, format=name, names=names or None)
-                rejected[name] = result.rejected
-            elif name == "glotip":
-                result = load_extract()
-                rejected[name] = extract_record()["release_rows"]["rejected"]
-            else:
-                continue
-            frames.append(result.observations)
-            record = SourceRecord.from_dict(result.source, release=result.source_version)
-            records[name] = replace(record, file=str(result.path), bundled=not path, rows=result.rows_read)
-        frames = [f for f in frames if len(f)]
-        obs = pd.concat(frames, ignore_index=True) if frames else empty_observations()
-        # small counts hidden once for the whole report, so that a total shown in one cell and
-        # its parts in another cannot give a hidden count back (secondary suppression)
-        obs = protect(obs)
+        given = tuple((name, datasets.get(name) or "") for name in DATASETS)
+        if any(path for _, path in given):
+            obs, records, rejected = _opened(given, names)
+        else:  # the bundled data only: the same for every report, computed once per process
+            obs, records, rejected = _bundled(resolve_threshold(None))
+            obs, records, rejected = obs.copy(), dict(records), dict(rejected)
         report = cls(notebook, lang, obs, records, rejected)
         report._unsubscribe = charts.on_display(report._record_figure)
         return report

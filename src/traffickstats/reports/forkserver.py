@@ -65,6 +65,8 @@ NEVER_PRELOAD = frozenset({
     "ipykernel_launcher", "ipywidgets", "widgetsnbextension", "matplotlib", "matplotlib_inline",
     "tqdm.auto", "tqdm.autonotebook", "tqdm.notebook", "pytest", "_pytest",
 })
+#: Entry-point group of warm-ups: ``module:function`` run once the preloads imported ``module``.
+WARMUP_GROUP = "traffickstats.kernel_warmup"
 #: Variables that differ between kernels of one worker without changing what imports do.
 PER_KERNEL_ENV = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
 _MAX_MESSAGE = 1 << 20
@@ -124,7 +126,8 @@ class _Server:
         self.failed: set[str] = set()
         self.env: dict[str, str] | None = None  # the kernels' environment, fixed by the first launch
         self.env_added: dict[str, str] = {}  # what imports added to it
-        self.files: dict[str, int] = {}  # preloaded module file -> mtime_ns
+        self.files: dict[str, int] = {}  # preloaded module file (or data a warm-up read) -> mtime_ns
+        self.warmed: set[str] = set()  # warm-up entry points already run
         self.refusal: str | None = None  # a new server would do (changed code)
         self.unsafe: str | None = None  # a new server would not: kernels start the ordinary way
         self.kernels: dict[int, socket.socket] = {}  # pid -> its client's connection
@@ -264,6 +267,7 @@ class _Server:
                     importlib.import_module(name)
                 except BaseException:  # noqa: BLE001 - a module that cannot load here loads in the kernel
                     self.failed.add(name)
+            self.warm_up()
         self.env_added.update({k: v for k, v in os.environ.items() if before.get(k) != v})
         if threading.active_count() > 1:
             names = ", ".join(t.name for t in threading.enumerate() if t is not threading.main_thread())
@@ -276,6 +280,26 @@ class _Server:
             if isinstance(path, str) and path not in self.files and not self.in_stdlib(path):
                 with contextlib.suppress(OSError):
                     self.files[path] = os.stat(path).st_mtime_ns
+
+    def warm_up(self) -> None:
+        """Run the warm-ups installed packages declare (entry points :data:`WARMUP_GROUP`) whose
+        module the preloads imported: library code that computes what every kernel would compute
+        the same way at its start (the briefing kit's bundled observations), so kernels fork with
+        it in memory. A warm-up returns the data files it read: like module files, a change on
+        disk stops this server from forking. One that fails is left to the kernels."""
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=WARMUP_GROUP):
+            if ep.value in self.warmed or ep.module not in sys.modules:
+                continue
+            self.warmed.add(ep.value)
+            try:
+                files = ep.load()() or ()
+            except BaseException:  # noqa: BLE001 - the kernels compute it themselves
+                continue
+            for path in files:
+                with contextlib.suppress(OSError, TypeError):
+                    self.files.setdefault(os.fspath(path), os.stat(path).st_mtime_ns)
 
     def stale(self) -> str | None:
         for path, mtime in self.files.items():
