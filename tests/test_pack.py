@@ -233,3 +233,47 @@ def test_render_pack_from_a_script_without_the_main_guard_says_so(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode != 0
     assert 'if __name__ == "__main__":' in proc.stderr and "make_pack.py" in proc.stderr
+
+
+RERUN = """
+import sys
+from traffickstats import cli
+status = cli.main(sys.argv[1:])
+heavy = sorted(m for m in ("pandas", "jupytext", "papermill", "nbformat", "traffickstats.geo") if m in sys.modules)
+print("IMPORTED", ",".join(heavy))
+sys.exit(status)
+"""
+
+
+@pytest.mark.slow
+def test_a_rerun_with_nothing_to_do_reuses_the_checked_plan(tmp_path):
+    """The plan check (parameters cells, country names) is kept in the manifest under a key of
+    everything it depends on: a rerun with nothing to do imports neither pandas nor the
+    notebook machinery; a changed notebook or --force checks again."""
+    import shutil
+    import subprocess
+    import sys
+
+    notebook = tmp_path / "mine.py"
+    shutil.copy(HELLO, notebook)
+    plan = write_plan(tmp_path, f"  - notebook: {notebook}\n    parameters: {{name: Sfax}}\n", languages=("fr",))
+    out = tmp_path / "out"
+
+    def pack_run(*extra):
+        res = subprocess.run([sys.executable, "-c", RERUN, "pack", "--plan", str(plan), "--out", str(out),
+                              "--formats", "html", *extra], capture_output=True, text=True, timeout=600)
+        assert res.returncode == 0, res.stderr[-3000:]
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return res.stdout.split("IMPORTED ")[1].strip(), manifest
+
+    _, first = pack_run()
+    imported, again = pack_run()
+    assert imported == "" and again["plan"] == first["plan"]  # nothing heavy: the check was reused
+    assert again["reports"][0]["up_to_date"] and again["plan"]["reports"][0]["parameters"]["name"] == "Sfax"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace('name = "monde"', 'name = "world"'),
+                        encoding="utf-8")
+    imported, changed = pack_run()
+    assert "papermill" in imported and changed["plan"]["key"] != first["plan"]["key"]
+    assert not changed["reports"][0]["up_to_date"]
+    imported, forced = pack_run("--force")
+    assert "papermill" in imported and forced["plan"]["key"] == changed["plan"]["key"]

@@ -22,9 +22,7 @@ import importlib
 from pathlib import Path
 
 from ..errors import DataFileError, ParameterError
-from ..geo.namesfile import Names, read_names
 from .detect import FORMATS, detect_format, read_head
-from .result import REJECT_COLUMNS, WARNING_COLUMNS, LoadResult
 
 __all__ = ["load", "detect_format", "FORMATS", "LoadResult", "REJECT_COLUMNS", "WARNING_COLUMNS",
            "load_glotip", "load_population", "load_ctdc", "load_gsi", "load_csv", "LOADERS"]
@@ -53,6 +51,8 @@ def load(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  #
     ``traffickstats data harmonize`` writes one).
     Raises :class:`DataFileError` when the file cannot be read at all.
     """
+    from ..geo.namesfile import Names, read_names  # here: `import traffickstats.loaders` stays cheap
+
     path = Path(path)
     if names is not None and not isinstance(names, Names):
         names = read_names(names)  # a bad names file fails before the dataset is read
@@ -78,4 +78,8 @@ def __getattr__(name: str):
     by_func = {target.split(":")[1]: fmt for fmt, target in LOADERS.items()}
     if name in by_func:
         return _loader(by_func[name])
+    if name in ("LoadResult", "REJECT_COLUMNS", "WARNING_COLUMNS"):  # pandas: only when asked for
+        from . import result
+
+        return getattr(result, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

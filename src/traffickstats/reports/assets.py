@@ -40,14 +40,17 @@ def install(assets_dir: Path) -> dict[str, Path]:
     writer uses its own temporary name before the rename.
     """
     assets_dir = Path(assets_dir)
-    wanted = {
-        "plotly": (assets_dir / plotly_js_name(), lambda: plotly_js_source().read_bytes()),
-        "topojson": (assets_dir / TOPOJSON_REL, lambda: topojson_script().encode("utf-8")),
-    }
-    out = {}
-    for key, (dest, content) in wanted.items():
-        data = content()
-        if not (dest.is_file() and dest.stat().st_size == len(data)):
-            atomic.write_bytes(dest, data)
-        out[key] = dest
-    return out
+    plotly_dest = assets_dir / plotly_js_name()
+    if not _same_size(plotly_dest, plotly_js_source().stat().st_size):  # 4.6 MB: not read for nothing
+        atomic.copy_file(plotly_js_source(), plotly_dest)
+    topo_dest, topo = assets_dir / TOPOJSON_REL, topojson_script().encode("utf-8")
+    if not _same_size(topo_dest, len(topo)):
+        atomic.write_bytes(topo_dest, topo)
+    return {"plotly": plotly_dest, "topojson": topo_dest}
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == size
+    except OSError:
+        return False

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -400,12 +401,16 @@ def render_pack(
 
             raise DataFileError(path, f"--{name}: no such file")
     formats = parse_formats(",".join(formats)) if not isinstance(formats, str) else parse_formats(formats)
-    if reports is not None:
-        specs = _checked(list(reports), kernel)
-    else:
-        specs = plan_reports(plan, langs=langs, countries=countries, datasets=datasets, kernel=kernel)
     if jobs is not None and jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
+    earlier = _read_manifest(out)
+    if reports is not None:
+        checked_plan = None
+        specs = _checked(list(reports), kernel)
+    else:
+        plan = plan if isinstance(plan, Plan) else read_plan(plan)
+        checked_plan = _checked_plan(plan, langs, countries, datasets, kernel, None if force else earlier.get("plan"))
+        specs = [ReportSpec(**r) for r in checked_plan["reports"]]
     atomic.check_folder(out)  # a file in the way, read-only, no permission: one line, nothing run
     for spec in specs:
         _check_output(out, spec.output)
@@ -418,7 +423,6 @@ def render_pack(
     notebook_hashes = {s.notebook: sha256_file(resolve_notebook(s.notebook)) for s in specs}
     dataset_hashes = {p: sha256_file(Path(p)) for s in specs for k, p in s.parameters.items() if k in DATASETS and p}
     bundled = sha256_folder(data_dir())
-    earlier = _read_manifest(out)
     checked = _check_datasets(specs, dataset_hashes, earlier.get("datasets") or {})
     previous = {e.get("output"): e for e in earlier.get("reports", [])}
     created = datetime.now(timezone.utc)
@@ -454,7 +458,7 @@ def render_pack(
                 listed.append({**e, "status": "interrupted", "error": "the pack was interrupted before this "
                                "report was rendered", "outputs": [], "warnings": [], "figures": []})
         return {"created": created.isoformat(timespec="seconds"), "package_version": __version__,
-                "datasets": checked, "jobs": jobs, "seconds": round(time.perf_counter() - t0, 3), "warnings": list(pack_warnings),
+                **({"plan": checked_plan} if checked_plan else {}), "datasets": checked, "jobs": jobs, "seconds": round(time.perf_counter() - t0, 3), "warnings": list(pack_warnings),
                 **({"interrupted": True} if state["interrupted"] else {}),
                 "reports": [*listed, *kept.values()]}
 
@@ -562,6 +566,28 @@ def _stop_workers(own_pool, executor, futures) -> None:
         for process in list((getattr(own_pool, "_processes", None) or {}).values()):
             with contextlib.suppress(OSError, ValueError):
                 process.kill()
+
+
+def _checked_plan(plan: Plan, langs, countries, datasets: dict, kernel: str, known: dict | None) -> dict:
+    """``{"key", "reports"}``: the plan's reports, checked and resolved (:func:`plan_reports`).
+
+    The check reads every notebook's parameters cell and resolves country names, which costs
+    more than a rerun with nothing to do; so the result is kept in the manifest under a key
+    made of everything it depends on (the plan, the options, the notebooks' contents, the
+    package version) and reused while the key is unchanged (``--force`` checks again)."""
+    from .runner import resolve_notebook
+
+    notebooks = sorted({str(resolve_notebook(entry.notebook)) for entry in plan.reports})
+    key = hashlib.sha256(json.dumps({
+        "languages": list(plan.languages), "reports": [dataclasses.asdict(e) for e in plan.reports],
+        "langs": list(langs) if langs else None, "countries": list(countries) if countries else None,
+        "datasets": datasets, "kernel": kernel, "version": __version__,
+        "notebooks": {n: sha256_file(Path(n)) for n in notebooks},
+    }, sort_keys=True, default=str).encode()).hexdigest()
+    if known and known.get("key") == key and isinstance(known.get("reports"), list):
+        return known
+    specs = plan_reports(plan, langs=langs, countries=countries, datasets=datasets, kernel=kernel)
+    return {"key": key, "reports": [dataclasses.asdict(s) for s in specs]}
 
 
 def _check_datasets(specs: list[ReportSpec], hashes: dict[str, str], known: dict) -> dict:
