@@ -24,6 +24,7 @@ from .. import charts
 from ..disclosure import protect, resolve_threshold
 from ..geo import place_name
 from ..i18n import _, has
+from ..reference import bundled as bundled_data
 from ..reference import citation, observations
 from ..schema import empty_observations
 from .sources import SourceRecord
@@ -62,6 +63,9 @@ def _opened(given: tuple[tuple[str, str], ...], names: str = "") -> tuple[pd.Dat
 def _bundled(threshold: int) -> tuple[pd.DataFrame, dict, dict]:
     """:func:`_opened` with no dataset file, for one disclosure threshold (callers copy it)."""
     return _opened(tuple((name, "") for name in DATASETS))
+
+
+bundled_data.on_clear(_bundled.cache_clear)
 
 
 def warm() -> list[Path]:

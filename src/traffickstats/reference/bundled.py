@@ -152,11 +152,23 @@ def _check_integrity(obs: pd.DataFrame, sources_df: pd.DataFrame) -> None:
         raise DataFileError(data_dir(), "; ".join(problems))
 
 
+#: Caches elsewhere computed from the bundled data (``on_clear`` adds one), forgotten with it.
+_DEPENDENT_CACHES: list = []
+
+
+def on_clear(forget) -> None:
+    """Call ``forget()`` (e.g. a cached function's ``cache_clear``) whenever :func:`clear_cache` runs."""
+    _DEPENDENT_CACHES.append(forget)
+
+
 def clear_cache() -> None:
     """Forget the cached files (tests that point ``data_dir`` elsewhere, or after editing data)."""
     _load_observations.cache_clear()
     _load_sources.cache_clear()
     _load_notes.cache_clear()
+    _records_by_id.cache_clear()
+    for forget in _DEPENDENT_CACHES:
+        forget()
 
 
 # --- filtering ----------------------------------------------------------------------------
@@ -300,18 +312,36 @@ def _short_publisher(publisher: str, fr: bool) -> str:
 
 
 def _record(source_id: str, catalog=None) -> dict:
-    src = _load_sources()
+    """The source record of ``source_id``: a loaded dataset's record (``catalog``) first, then
+    the bundled sources (looked up in an index built once: charts cite on every draw)."""
+    extra_ids: set = set()
     if catalog is not None:
         # a loaded dataset's Source record(s): a DataFrame, one dict (LoadResult.source) or a list
         extra = catalog if isinstance(catalog, pd.DataFrame) else pd.DataFrame(
             [catalog] if isinstance(catalog, dict) else list(catalog))
-        if len(extra):
-            src = pd.concat([extra[[c for c in SOURCE_COLUMNS if c in extra]], src], ignore_index=True)
-    hit = src[src["source_id"] == source_id]
-    if hit.empty:
-        _check_known("source_id", [source_id], set(src["source_id"]))
-    rec = hit.iloc[0].to_dict()
-    return {k: (None if (not isinstance(v, str) and pd.isna(v)) else v) for k, v in rec.items()}
+        if len(extra) and "source_id" in extra:
+            extra_ids = set(extra["source_id"])
+            hit = extra[extra["source_id"] == source_id]
+            if not hit.empty:
+                rec = hit.iloc[0].to_dict()
+                return {k: _none_if_missing(rec.get(k)) for k in SOURCE_COLUMNS}
+    known = _records_by_id()
+    if source_id not in known:
+        _check_known("source_id", [source_id], set(known) | extra_ids)
+    return dict(known[source_id])
+
+
+def _none_if_missing(v):
+    return None if (not isinstance(v, str) and pd.isna(v)) else v
+
+
+@functools.lru_cache(maxsize=1)
+def _records_by_id() -> dict[str, dict]:
+    """``{source_id: record}`` of the bundled sources (the first row of an id, as a lookup would)."""
+    out: dict[str, dict] = {}
+    for rec in _load_sources().to_dict("records"):
+        out.setdefault(rec["source_id"], {k: _none_if_missing(v) for k, v in rec.items()})
+    return out
 
 
 def citation(source_id: str, lang: str = "fr", catalog=None) -> str:
