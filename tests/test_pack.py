@@ -29,14 +29,15 @@ def write_plan(folder: Path, *reports: str, languages=("fr", "en")) -> Path:
     return path
 
 
-def test_default_plan_is_24_reports_with_agreed_names():
+def test_default_plan_is_36_reports_in_three_languages_with_agreed_names():
     specs = pack.plan_reports()
-    assert len(specs) == 24
+    assert len(specs) == 36
     names = [s.output for s in specs]
     assert "fr/country_brief-TUN.html" in names and "en/country_brief-CHE.html" in names
     assert names[3:12] == [f"fr/country_brief-{c}.html" for c in
                            ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")]
-    assert {s.parameters["lang"] for s in specs} == {"fr", "en"}
+    assert {s.parameters["lang"] for s in specs} == {"fr", "en", "ar"}
+    assert "ar/country_brief-TUN.html" in names and "ar/flows.html" in names
     only = pack.plan_reports(langs=("ar",), countries=("MAR",), datasets={"glotip": HELLO})
     assert [s.output for s in only] == ["ar/global_overview.html", "ar/mediterranean_brief.html", "ar/flows.html",
                                         "ar/country_brief-MAR.html"]
