@@ -19,11 +19,13 @@ install: venv
 	$(PIP) install -q -e .
 
 # Chromium drives kaleido (static images), print-to-PDF and the browser tests;
-# the fonts give Arabic and Latin glyphs in static exports.
+# the fonts give Arabic and Latin glyphs in static exports; poppler-utils' pdftotext lets the
+# tests read the print PDFs (no count below 5 published).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic'; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans Arabic' \
+	    || ! command -v pdftotext >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-noto-core fonts-dejavu-core >/dev/null; \
+	    chromium fonts-noto-core fonts-dejavu-core poppler-utils >/dev/null; \
 	fi
 
 pack: install system-deps

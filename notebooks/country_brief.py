@@ -37,7 +37,7 @@ import pandas as pd
 
 from traffickstats import charts, geo
 from traffickstats.briefing import Report, blocks, page
-from traffickstats.briefing.select import facts, latest, matching, totals
+from traffickstats.briefing.select import facts, headlines, matching, totals
 from traffickstats.charts.labels import value_label
 from traffickstats.disclosure import protect
 from traffickstats.geo import PARTICIPANTS
@@ -68,10 +68,12 @@ else:
     items.append(t("gap.unverified", what=t("what.population", country=name)))
 for scheme, levels in (("mediterranean", [None]), ("ilo2012", [None]), ("ilo5", [None]),
                        ("unodc", ["subregion", "region"]), ("eu", ["eu27"]), ("coe", ["membership"])):
-    # the finest level that places the country
-    region = next((r for lv in levels for r in geo.region_of([country], scheme, level=lv, strict=False) if r), None)
+    # the finest level that places the country; a membership set by rule is said to be one
+    level, region = next(((lv, r) for lv in levels for r in geo.region_of([country], scheme, level=lv, strict=False)
+                          if r), (None, None))
     if region:
-        items.append(t("cb.profile.region", scheme=t(f"scheme.{scheme}"), region=geo.region_name(scheme, region, lang)))
+        key = "cb.profile.region_by_rule" if geo.by_rule(country, scheme, level=level) else "cb.profile.region"
+        items.append(t(key, scheme=t(f"scheme.{scheme}"), region=geo.region_name(scheme, region, lang)))
 page.bullets(items)
 
 # %% [markdown] tags=["remove-cell"]
@@ -104,8 +106,11 @@ if country == "TUN":
 
 # %% [markdown] tags=["remove-cell"]
 # ## National figures
-# The country's published counts as bundled: the latest victims and cases as cards, the
-# national series as a line where it has three years or more, then every row with its source.
+# The country's published counts as bundled. Headline cards: the latest *comparable* national
+# figure of victims and of cases (`select.headline`: a whole year, the usual population, no
+# breakdown; never a part of a year or a subset such as one event's potential victims), with
+# its qualifier and period; a figure published as both victims and cases is one card. Then
+# the national series as a line where it has three years or more, and every row with its source.
 
 # %%
 page.section(t("section.national"), t("nat.lead"))
@@ -114,14 +119,11 @@ if national.empty:
     blocks.gap_unverified(report, "what.national_counts", country=name)
 elif report.has_text(f"nat.{country}.caveat"):
     page.paragraph(t(f"nat.{country}.caveat"))
-victims = latest(national.query("indicator == 'trafficking_victims_detected' and measure == 'detected_count' "
-                                "and period_kind == 'annual'")).head(1)
-if len(victims):
-    charts.show(charts.headline(victims, lang=lang, catalog=cite))
-cases = latest(national.query("indicator == 'trafficking_cases' and measure == 'case_count' "
-                              "and period_kind == 'annual'")).head(1)
-if len(cases):
-    charts.show(charts.headline(cases, lang=lang, catalog=cite))
+cards = headlines(national, [("trafficking_victims_detected", "detected_count"), ("trafficking_cases", "case_count")])
+for card in cards:
+    charts.show(charts.headline(card, lang=lang, catalog=cite))
+if len(national) and not cards:
+    page.note(t("cb.headline.none", country=name))
 
 # %%
 SERIES = {"TUN": ("TUN-01", "nat.TUN.series_title"), "MAR": ("MAR-02", "nat.MAR.series_title"),

@@ -73,7 +73,7 @@ def test_cells_that_draw_a_chart_select_their_data_and_call_the_chart_function()
     """An analyst sees, in the cell that shows a chart, the rows it selects and the chart call."""
     draw = re.compile(r"\b(?:charts\.(?:headline|ranked_bar|stacked_shares|time_series|side_by_side|choropleth)"
                       r"|sankey|flow_map)\(")
-    select = re.compile(r"\.query\(|\bfacts\(|\bmatching\(|\btotals\(|\blatest\(|\bcommon_year\(|"
+    select = re.compile(r"\.query\(|\bfacts\(|\bmatching\(|\btotals\(|\blatest\(|\bheadlines?\(|\bcommon_year\(|"
                         r"report\.dataset\(|blocks\.(?:flow_rows|flows_in|national_rows)\(|\[\w+\[\"")
     drawing = [c for p in sorted(NOTEBOOKS.glob("*.py")) for c in _cells(p) if draw.search(c)]
     assert len(drawing) >= 20

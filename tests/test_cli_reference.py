@@ -203,7 +203,7 @@ def test_explain_says_the_qualifier_the_partial_period_and_the_base(capsys):
     code, out, _ = run(capsys, "explain", "TUN-09")
     assert code == 0
     assert "TUN-09 — environ 1\u202f100 personnes" in out
-    assert "Base (100 %, en anglais) : victims detected by the INLTP in Tunisia, 2021" in out
+    assert "Base (100 %) : victimes détectées par l'INLTP en Tunisie, 2021 (environ 1\u202f100)" in out
     assert "Le même chiffre a aussi été publié comme « affaires de traite » (TUN-01)" in out
     code, out, _ = run(capsys, "explain", "GLOTIP-EGY-01")
     assert "Période : janv.–juil. 2017, sur une partie de l'année" in out
@@ -226,6 +226,9 @@ def test_explain_json_carries_base_and_relabelling(capsys):
     code, out, _ = run(capsys, "explain", "ILO24-05", "--json", "--lang", "en")
     share = [m for m in json.loads(out)["matches"] if m["value"] == 73][0]
     assert share["figure"] == "more than 73%" and share["base"].startswith("illegal profits")
+    code, out, _ = run(capsys, "explain", "ILO24-05", "--json", "--lang", "fr")
+    share = [m for m in json.loads(out)["matches"] if m["value"] == 73][0]
+    assert share["base"].startswith("illegal profits") and share["base_text"].startswith("profits illégaux")
 
 
 # --- the installed console script ---------------------------------------------------------

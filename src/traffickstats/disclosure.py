@@ -15,8 +15,9 @@ amount or a count of countries is not a count of identifiable persons, and suppr
 
 **Primary suppression.** A protected count ``0 < value < threshold`` (default 5; set
 ``threshold=`` or the environment variable ``TRAFFICKSTATS_DISCLOSURE_THRESHOLD``) becomes
-``value`` NaN, ``censored`` True, ``lower`` 1, ``upper`` threshold - 1 and its note starts
-"suppressed (<5)"; it is shown as "moins de 5" / "fewer than 5" / "أقل من 5"
+``value`` NaN, ``censored`` True, ``lower`` 1, ``upper`` threshold - 1 and its note becomes
+"suppressed (<5)" (the source's note is dropped: "one adult woman identified" would give the
+count back in a CSV download); it is shown as "moins de 5" / "fewer than 5" / "أقل من 5"
 (:func:`display_value`). **Zero stays 0**: it describes no person, and writing "<5" for a
 true zero would suggest victims where a source counted none. (It can still reveal an
 attribute of a small group, e.g. "0 men" beside a total "<5"; the total is suppressed then,
@@ -61,7 +62,7 @@ from .i18n import _
 from .schema import COUNT_MEASURES
 
 __all__ = ["DEFAULT_THRESHOLD", "PROTECTED_MEASURES", "THRESHOLD_ENV", "display_value", "is_protected",
-           "protect", "resolve_threshold"]
+           "is_suppressed", "protect", "resolve_threshold", "small_count"]
 
 DEFAULT_THRESHOLD = 5
 THRESHOLD_ENV = "TRAFFICKSTATS_DISCLOSURE_THRESHOLD"
@@ -72,6 +73,8 @@ PROTECTED_MEASURES = COUNT_MEASURES
 DERIVED_MEASURES = ("share", "rate", "change")
 
 DIMS = ("sex", "age", "form", "citizenship")
+#: Qualifiers that bound a figure from below only: "at least 3" may be any number above.
+LOWER_BOUNDED = ("at_least", "more_than")
 #: Columns that identify a cell (besides the breakdown being grouped over).
 KEY = ("indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start", "period_end",
        "period_kind", "sex", "age", "form", "unit", "source_id")
@@ -126,17 +129,21 @@ def _secondary(df: pd.DataFrame, state: np.ndarray, threshold: int, dims) -> Non
     keys = _key_frame(df.iloc[counts], KEY)
     values = df["value"].to_numpy(dtype=float)[counts]
     upper_col = df.columns.get_loc("upper")
+    groups = {}  # the groups along each dimension do not change between passes: built once
+    for dim in dims:
+        gid = keys.groupby([c for c in KEY if c != dim], sort=False, dropna=False).ngroup().to_numpy()
+        groups[dim] = (gid, _is_total(dim, keys[dim]).to_numpy(), None)
     changed = True
     while changed:
         changed = False
         for dim in dims:
-            others = [c for c in KEY if c != dim]
-            gid = keys.groupby(others, sort=False, dropna=False).ngroup().to_numpy()
-            is_total = _is_total(dim, keys[dim]).to_numpy()
+            gid, is_total, members_of = groups[dim]
             hidden_part = (~is_total) & (state[counts] != _SHOWN)
             if not hidden_part.any():
                 continue
-            members_of = pd.Series(np.arange(len(gid))).groupby(gid).indices
+            if members_of is None:
+                members_of = pd.Series(np.arange(len(gid))).groupby(gid).indices
+                groups[dim] = (gid, is_total, members_of)
             for g in np.unique(gid[hidden_part]):
                 members = members_of[g]
                 totals = [m for m in members if is_total[m] and state[counts[m]] == _SHOWN]
@@ -238,11 +245,16 @@ def protect(obs: pd.DataFrame, threshold: int | None = None, dims=DIMS, *,
             df.loc[rows, "lower"] = lower
         if upper is not None:
             df.loc[rows, "upper"] = upper
-        old = df.loc[rows, "note"]
-        df.loc[rows, "note"] = [note if (o is None or (isinstance(o, float) and math.isnan(o)) or o == "")
-                                else f"{note}; {o}" for o in old]
+        # the note replaces the source's: it may describe the people ("one adult woman identified")
+        df.loc[rows, "note"] = note
+        if "qualifier" in df.columns:  # "about" a hidden figure says nothing and would read oddly
+            df.loc[rows, "qualifier"] = None
 
     zero = value.eq(0).to_numpy()
+    # "at least 3" / "more than 3" may be 100: hidden with an open upper bound, never "fewer than 5"
+    open_top = df["qualifier"].isin(LOWER_BOUNDED).to_numpy() if "qualifier" in df.columns else np.zeros(len(df), bool)
+    mark((state == _PRIMARY) & open_top, 1.0, math.inf, PRIMARY_NOTE.format(n=threshold))
+    state[(state == _PRIMARY) & open_top] = _SOURCE  # done: not marked again below
     mark((state == _PRIMARY) & ~zero, 1.0, float(threshold - 1), PRIMARY_NOTE.format(n=threshold))
     mark((state == _PRIMARY) & zero, 0.0, float(threshold - 1), PRIMARY_NOTE.format(n=threshold))
     # secondary cells: their upper bound (group total, or inf for a hidden total) is set already
@@ -255,11 +267,35 @@ def protect(obs: pd.DataFrame, threshold: int | None = None, dims=DIMS, *,
     return df
 
 
+def is_suppressed(obs: pd.DataFrame) -> pd.Series:
+    """Rows hidden by :func:`protect` (not by the source): their note says "suppressed ..."."""
+    note = obs["note"] if "note" in obs.columns else pd.Series(None, index=obs.index, dtype=object)
+    return note.astype(object).where(note.notna(), "").astype(str).str.startswith("suppressed")
+
+
+def small_count(row, threshold: int | None = None) -> bool:
+    """Whether one row is a protected count shown exactly though ``0 < value < threshold``:
+    what :func:`protect` hides. Every display path checks it (:func:`display_value`)."""
+    value = row.get("value")
+    if row.get("measure") not in PROTECTED_MEASURES or bool(row.get("censored")) or pd.isna(value):
+        return False
+    return 0 < float(value) < resolve_threshold(threshold)
+
+
 def display_value(row, lang: str) -> str:
     """How a figure is written after :func:`protect`: "moins de 5" / "fewer than 5" for a
     small count (ours or the source's "<5"), "masqué" / "suppressed" for a cell hidden to
-    protect another, a published range as a range, the formatted value otherwise."""
+    protect another, a published range as a range, the formatted value otherwise, with what
+    the source said around it ("environ 1 100").
+
+    A protected count below the threshold that reaches this function unprotected (a row
+    selected around :func:`protect`) is still written "moins de 5": no display path can write it.
+    """
     unit = row.get("unit") or "persons"
+    if small_count(row):
+        if row.get("qualifier") in LOWER_BOUNDED:
+            return _("disclosure.suppressed", lang)
+        return format_censored(resolve_threshold(), lang)
     if not (bool(row.get("censored")) or pd.isna(row.get("value"))):
         return qualified(format_value(row["value"], unit, lang), row.get("qualifier"), lang)
     lower, upper = row.get("lower"), row.get("upper")

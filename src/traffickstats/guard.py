@@ -39,7 +39,7 @@ import pandas as pd
 
 from .errors import IncomparableError, ParameterError
 from . import periods
-from .schema import COLUMNS, COUNT_MEASURES, MEASURES, period_text, with_years
+from .schema import COLUMNS, COMPUTED_NOTE, COUNT_MEASURES, MEASURES, period_text, with_years
 
 __all__ = [
     "require_comparable", "total", "difference", "ratio", "rank", "side_by_side", "Derived",
@@ -465,16 +465,20 @@ def total(obs) -> pd.DataFrame:
     out.loc[0, "fact_id"] = None
     n = len(df)
     out.loc[0, "note"] = (f"Sum of {n} part{'s' if n > 1 else ''} ({dim or 'one row'}: {parts_desc}) "
-                          "computed by traffickstats, not published"
+                          f"{COMPUTED_NOTE}"
                           + ("; censored parts summed as bounds" if censored.any() else "") + ".")
     return out
 
 
 def _sum_qualifier(df: pd.DataFrame) -> str | None:
+    return sum_qualifier(df["qualifier"])
+
+
+def sum_qualifier(qualifiers) -> str | None:
     """What the sum of qualified parts is: exact parts give an exact sum; any approximate part
     an approximate sum; "at least" / "more than" parts a sum that is at least the total (the
     same for upper bounds). Lower and upper bounds together bound nothing: refused."""
-    q = {v for v in df["qualifier"] if isinstance(v, str) and v}
+    q = {v for v in qualifiers if isinstance(v, str) and v}
     if not q:
         return None
     if "approximately" in q:

@@ -18,7 +18,7 @@ import pandas as pd
 from . import guard
 from .errors import IncomparableError, ParameterError
 from .numbers import ParsedNumber, parse_number, scale_of
-from .schema import COLUMNS, COUNT_MEASURES
+from .schema import COLUMNS, COMPUTED_NOTE, COUNT_MEASURES
 
 __all__ = [
     "rescale", "convert_rate_unit", "shares", "rates", "RatesResult", "MissingDenominatorWarning",
@@ -116,7 +116,8 @@ def shares(obs: pd.DataFrame, total: pd.DataFrame | pd.Series | None = None, by:
         out[col] = parts[col].astype("float64") * 100.0 / base_value
     out["unit"] = "percent"
     out["fact_id"] = None
-    out["note"] = f"Share of {base_desc}; computed by traffickstats, not published."
+    out["base"] = base_desc  # what 100 % is: a share is never shown without it
+    out["note"] = f"Share of {base_desc}; {COMPUTED_NOTE}."
     return out.reset_index(drop=True)
 
 
@@ -235,7 +236,7 @@ def rates(obs: pd.DataFrame, population: pd.DataFrame, per: int = 100_000,
                     f"{int(r.year_pop)}")
             if int(r.year_pop) != r.year:
                 note += f"; population of {int(r.year_pop)} used for {r.year}"
-            notes.append(note + "; computed by traffickstats, not published.")
+            notes.append(f"{note}; {COMPUTED_NOTE}.")
             continue
         reason = f"no population for {r.geo} ({r.sex}, {r.age}) in {r.year}"
         if isinstance(r.available, str) and not nearest_year:

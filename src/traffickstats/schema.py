@@ -65,6 +65,9 @@ QUALIFIERS: dict[str, str] = {
     "less_than": "less than, under, moins de, < (the true figure is below the value)",
 }
 LOWER_BOUND_QUALIFIERS = ("at_least", "more_than")
+#: What the note of a figure computed by traffickstats (a sum, a share, a rate) says: such a
+#: figure is never called "published" on a page (``charts`` add ``note.computed``).
+COMPUTED_NOTE = "computed by traffickstats, not published"
 UPPER_BOUND_QUALIFIERS = ("at_most", "less_than")
 
 #: A period bound as precise as the source gives it: a year, a month or a day (ISO 8601).

@@ -4,6 +4,9 @@ status tables, published flow shares, comparison pitfalls, data gaps and the sou
 What one notebook alone shows lives in that notebook. Blocks write tables and words; charts
 are made in the notebooks' own cells. Every figure shown is a published (bundled) or loaded
 row, never computed or rounded out; a missing figure is said with :func:`gap_unverified`.
+Every table here protects its rows first (:func:`traffickstats.disclosure.protect`), writes
+values with their qualifier ("environ 1 100"), periods as precise as the source and shares
+with their base, and shows a figure published under two labels once, saying so.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 
 import pandas as pd
 
-from ..disclosure import display_value
+from ..disclosure import display_value, protect
 from ..formatting import format_number
 from ..i18n import label
 from ..schema import COUNT_MEASURES
@@ -63,14 +66,25 @@ def national_rows(report: Report, iso3: str) -> pd.DataFrame:
 
 
 def national_table(report: Report, rows: pd.DataFrame) -> None:
-    """Rows as a table: indicator, period, value (protected wording), unit, evidence, source."""
-    from ..charts.labels import period_label, series_label
+    """Rows as a table: indicator, period, value (protected wording, with its qualifier), unit,
+    evidence, source; a figure published under two labels (INLTP's 1,313 as « victimes » and
+    « cas ») is one row, and a note under the table says it was relabelled."""
+    from ..charts.labels import period_label, same_figure_note, series_label
+    from ..reference import show_once
 
+    if rows is None or len(rows) == 0:
+        return
+    rows = show_once(protect(rows))
     out = [[series_label(r, report.lang), period_label(r, report.lang), display_value(r, report.lang),
             label("unit", r["unit"], report.lang), report.t(f"evidence.{r['evidence']}"),
             report.cite(r["source_id"])] for _i, r in rows.iterrows()]
     page.table([report.t(k) for k in ("col.indicator", "col.period", "col.value", "col.unit",
                                       "col.evidence", "col.source")], out, numeric=(2,))
+    for _i, r in rows[rows["also_published_as"].map(len) > 0].iterrows():
+        page.note(report.t("nat.same_figure", shown=series_label(r, report.lang)[:1].upper()
+                           + series_label(r, report.lang)[1:], period=period_label(r, report.lang),
+                           value=display_value(r, report.lang),
+                           labels=same_figure_note(r, report.lang, labels_only=True)))
     report.keep(rows)
 
 
@@ -152,10 +166,13 @@ def published_flows_table(report: Report, places) -> None:
     if table.empty:
         page.gap(report.t("gap.no_flows", place=", ".join(report.name(p) for p in sorted(places))))
         return
+    from ..bases import translate
+
     rows = [[r["destination_name"], r["origin_name"], r["period"], r["indicator_name"], r["share_text"],
-             report.cite(r["source_id"])] for _i, r in table.iterrows()]
+             translate(r["base"], report.lang), report.cite(r["source_id"])] for _i, r in table.iterrows()]
     page.table([report.t(k) for k in ("flows.col.destination", "flows.col.origin", "col.period",
-                                      "col.indicator", "flows.col.share", "col.source")], rows, numeric=(4,))
+                                      "col.indicator", "flows.col.share", "col.base", "col.source")], rows,
+               numeric=(4,))
     report.keep(table)
     page.note(report.t("flows.published.bases"))
 
@@ -183,7 +200,9 @@ def flow_rows(report: Report, name: str) -> pd.DataFrame:
         return empty_flows()
     indicator = "ctdc_victim_records" if name == "ctdc" else "trafficking_victims_detected"
     rows = report.dataset(name)
-    rows = protect(rows[rows["citizenship"].notna() & (rows["indicator"] == indicator)])
+    # protected with the country totals in: a total beside its citizenship cells hides a second cell
+    rows = protect(rows[rows["indicator"] == indicator])
+    rows = rows[rows["citizenship"].notna()]
     return from_observations(rows, indicator=indicator, sources=report.datasets[name].as_catalog())
 
 
@@ -203,9 +222,9 @@ def flows_in(report: Report, flows: pd.DataFrame, year: int, places) -> tuple[pd
 def routes_table(report: Report, one: pd.DataFrame, year: int) -> None:
     """The Mediterranean routes of one year's flow table: victims (bounds for censored cells),
     how many destinations reported, and victims whose citizenship places them nowhere."""
-    from ..flows import format_total, routes
+    from ..flows import format_total, protect_flows, routes
 
-    by_route = routes(one)
+    by_route = routes(protect_flows(one))
     if by_route.empty:
         return
 
@@ -216,12 +235,13 @@ def routes_table(report: Report, one: pd.DataFrame, year: int) -> None:
     page.table([report.t(k) for k in ("flows.col.route", "flows.col.victims", "flows.col.reporting",
                                       "flows.col.unplaced")],
                [[report.t(f"route.{r['route']}"),
-                 format_total(r["value"], r["lower"], r["upper"], report.lang, int(r["censored_cells"])),
+                 format_total(r["value"], r["lower"], r["upper"], report.lang, int(r["censored_cells"]),
+                              qualifier=r["qualifier"] if isinstance(r["qualifier"], str) else None),
                  report.t("flows.routes.reporting", n=int(r["destinations_reporting"]),
                           of=int(r["destinations_in_region"])),
                  bounded(r["unplaced_lower"], r["unplaced_upper"])] for _i, r in by_route.iterrows()],
                numeric=(1,))
-    page.note(report.t("flows.routes.note"))
+    page.note(report.t("flows.routes.note") + " " + report.t("flows.note.computed"))
 
 
 def set_aside_note(report: Report, flows: pd.DataFrame) -> None:

@@ -76,18 +76,27 @@ TABLE_COLUMNS = ("indicator", "geo", "period", "sex", "age", "form", "value", "u
 
 def observations(obs, lang: str, *, columns=TABLE_COLUMNS, max_rows: int = 60, catalog=None) -> None:
     """Canonical observations as an escaped table, labelled in ``lang``: places and vocabularies
-    named, periods and values written as the charts write them (qualifier, "moins de 5")."""
-    from ..charts.labels import geo_label, period_label, source_citation, value_label
+    named, periods and values written as the charts write them (qualifier, "moins de 5"), small
+    counts protected first (:func:`traffickstats.disclosure.protect`), and a "base" column (what
+    100 % is, in ``lang``) whenever a share is listed."""
+    from ..charts.labels import base_text, geo_label, period_label, source_citation, value_label
+    from ..disclosure import protect
     from ..i18n import _, label
 
     if obs is None or len(obs) == 0:
         return
+    obs = protect(obs)
+    columns = list(columns)
+    if "base" not in columns and "base" in obs.columns and obs["base"].notna().any():
+        columns.insert(columns.index("value") + 1 if "value" in columns else len(columns), "base")
 
     def cell(row, col) -> str:
         if col == "period":
             return period_label(row, lang)
         if col == "value":
             return value_label(row, lang)
+        if col == "base":
+            return base_text(row, lang)
         if col == "geo":
             return geo_label(row.get("geo"), row.get("geo_scheme"), lang)
         if col == "source_id":

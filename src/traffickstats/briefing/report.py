@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import charts
+from ..disclosure import protect
 from ..geo import place_name
 from ..i18n import _, has
 from ..reference import citation, observations
@@ -46,7 +47,9 @@ class Report:
     @classmethod
     def open(cls, notebook: str, *, lang: str, names: str = "", **datasets: str) -> Report:
         """Bundled observations plus the dataset files given (``glotip=path``; empty: not given),
-        loaded with the reviewed names file ``names`` when one is given (``pack --names``).
+        loaded with the reviewed names file ``names`` when one is given (``pack --names``), and
+        protected against small counts (:func:`traffickstats.disclosure.protect`) before any
+        cell sees them: every count of 1 to 4 people reads "moins de 5", whatever its source.
 
         An unreadable file raises its loader's error: the report fails visibly rather than
         quietly falling back to bundled data.
@@ -68,6 +71,9 @@ class Report:
             rejected[name] = result.rejected
         frames = [f for f in frames if len(f)]
         obs = pd.concat(frames, ignore_index=True) if frames else empty_observations()
+        # small counts hidden once for the whole report, so that a total shown in one cell and
+        # its parts in another cannot give a hidden count back (secondary suppression)
+        obs = protect(obs)
         report = cls(notebook, lang, obs, records, rejected)
         report._unsubscribe = charts.on_display(report._record_figure)
         return report

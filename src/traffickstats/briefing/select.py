@@ -1,10 +1,14 @@
 """Choosing published rows for a page: by fact id, totals only, the latest of a series, the
-year most places report. Each returns rows as published; nothing here computes a figure.
+year most places report, a brief's headline figure. Each returns rows as published; nothing
+here computes a figure.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from ..periods import is_whole_years
+from ..reference import SUBSET_INDICATORS, same_figure_groups
 
 
 def facts(obs: pd.DataFrame, *ids: str, **where) -> pd.DataFrame:
@@ -48,3 +52,52 @@ def common_year(obs: pd.DataFrame) -> pd.DataFrame:
     counts = annual.groupby("year_end")["geo"].nunique()
     year = counts[counts == counts.max()].index.max()
     return latest(annual[annual["year_end"] == year], by=("geo",))
+
+
+def comparable(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows that can stand for a country in a headline: a national figure (ISO3 place), of
+    one whole calendar year (``annual``, January to December: never ``part_year`` nor a span
+    of years), of the usual population (never a subset indicator such as the potential
+    victims of one earthquake or one agency's caseload: ``reference.SUBSET_INDICATORS``),
+    not broken down (sex, age, form, citizenship) and as published (nothing computed)."""
+    from ..charts.labels import is_computed
+
+    if len(obs) == 0:
+        return obs
+    rows = totals(obs[obs["geo_scheme"].eq("iso3") & obs["period_kind"].eq("annual")
+                      & ~obs["indicator"].isin(SUBSET_INDICATORS)])
+    rows = rows[rows["year_start"] == rows["year_end"]]
+    whole = [is_whole_years(s, e) for s, e in zip(rows["period_start"], rows["period_end"])]
+    rows = rows[pd.Series(whole, index=rows.index, dtype=bool)] if len(rows) else rows
+    return rows[~is_computed(rows)]
+
+
+def headline(obs: pd.DataFrame, indicator: str, measure: str | None = None) -> pd.DataFrame:
+    """The one row a brief puts in its headline card for ``indicator`` (and ``measure``): the
+    latest :func:`comparable` figure, primary evidence preferred within a year; empty when
+    the country has none (say so; never promote a part of a year or a subset instead).
+    The row keeps its qualifier and period, so the card reads « environ 1 100 · 2021 »."""
+    rows = comparable(matching(obs, indicator=indicator, measure=measure))
+    return latest(rows, by=("indicator",)).head(1)
+
+
+def headlines(obs: pd.DataFrame, wanted) -> list[pd.DataFrame]:
+    """:func:`headline` for each ``(indicator, measure)`` of ``wanted``, in order, leaving out a
+    figure already chosen under another label (INLTP's 1,100 of 2021 is « victimes » and
+    « cas »: one card). Each row carries ``also_published_as`` (``(indicator, fact_id)``
+    pairs of its twins in ``obs``), so the card can say the figure was relabelled."""
+    groups = same_figure_groups(obs) if len(obs) else pd.Series(dtype="Int64")
+    chosen, seen = [], set()
+    for indicator, measure in wanted:
+        row = headline(obs, indicator, measure)
+        if row.empty:
+            continue
+        g = groups.get(row.index[0], pd.NA)
+        if pd.notna(g) and g in seen:
+            continue
+        twins = [] if pd.isna(g) else [(obs.at[i, "indicator"], obs.at[i, "fact_id"])
+                                         for i in groups.index[groups.eq(g).fillna(False)] if i != row.index[0]]
+        if pd.notna(g):
+            seen.add(g)
+        chosen.append(row.assign(also_published_as=[twins]))
+    return chosen

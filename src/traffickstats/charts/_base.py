@@ -1,5 +1,9 @@
 """What every chart kind shares: checking its input, labels, footnote, notes, alt text and metadata.
 
+Every chart protects its rows first (:func:`check_obs` runs :func:`traffickstats.disclosure.protect`):
+a count of 1 to 4 people never reaches a bar, a label, a hover box, the data table or the CSV
+download, whatever the rows' source (bundled, a loaded file, a computed total).
+
 Text that came from data (titles, source titles, notes, category and place names) is
 HTML-escaped before it goes into plotly strings, because plotly.js reads them as a small
 HTML dialect (``<b>``, ``<a href>``, ``<br>``) and decodes entities back to the characters
@@ -24,7 +28,8 @@ from ..formatting import plotly_separators
 from ..i18n import _, label, text_direction
 from ..schema import COLUMNS, period_text, with_years
 from . import layout
-from .labels import footnote_text, geo_label, period_label, series_label, source_citation, value_label
+from .labels import (base_label, base_text, footnote_text, geo_label, is_computed,
+                     period_label, same_figure_note, series_label, source_citation, value_label)
 from .style import TEMPLATE_NAME, WEB, Typography, register
 
 #: Measures that are modelled, not counted: their charts say "estimation modélisée".
@@ -59,6 +64,9 @@ def check_obs(obs: pd.DataFrame, kind: str) -> pd.DataFrame:
         if col not in out.columns:
             out[col] = default
     out["censored"] = out["censored"].fillna(False).astype(bool)
+    from ..disclosure import protect
+
+    out = protect(out)  # small counts never reach a chart, its table or its CSV
     bad = out[out["value"].isna() & ~(out["censored"] & out["lower"].notna() & out["upper"].notna())]
     if len(bad):
         raise TraffickstatsError(f"{kind}: row(s) {', '.join(str(i) for i in bad.index[:5])} have no value "
@@ -108,15 +116,45 @@ def is_secondary(obs: pd.DataFrame) -> bool:
     return bool((obs["evidence"] == "secondary").any())
 
 
-def notes_for(obs: pd.DataFrame, lang: str, note: str | None = None) -> list[str]:
-    """The caveats a reader needs under the chart, in the chart's language."""
+def range_name(obs: pd.DataFrame, lang: str) -> str:
+    """The legend of the bars / lines drawn as ranges: "published range" only when the
+    source published every one of them as a range; "hidden or range (small-count
+    protection)" as soon as one was hidden here."""
+    from ..disclosure import is_suppressed
+
+    cens = obs[obs["censored"] | obs["value"].isna()]
+    return _("range_protected" if is_suppressed(cens).any() else "range_only", lang)
+
+
+def notes_for(obs: pd.DataFrame, lang: str, note: str | None = None, *, bases: bool = True) -> list[str]:
+    """The caveats a reader needs under the chart, in the chart's language: estimate,
+    secondary source, ranges the source published, counts hidden here, figures computed
+    here, parts of a year, what 100 % of each share is (``bases``) and figures also published
+    under another label."""
+    from ..disclosure import is_suppressed, resolve_threshold
+    from ..periods import is_partial
+
     out = []
     if is_estimate(obs):
         out.append(_("note.estimate", lang))
     if is_secondary(obs):
         out.append(_("note.secondary", lang))
-    if obs["censored"].any():
+    hidden = is_suppressed(obs)
+    if (obs["censored"] & ~hidden).any():
         out.append(_("note.censored", lang))
+    if hidden.any():
+        out.append(_("note.disclosure", lang, n=resolve_threshold()))
+    if is_computed(obs).any():
+        out.append(_("note.computed", lang))
+    partial = [period_label(r, lang) for _i, r in obs.iterrows() if is_partial(r)]
+    if partial:
+        out.append(_("note.part_year", lang, periods=_("fmt.list_sep", lang).join(dict.fromkeys(partial))))
+    if bases:
+        out += list(dict.fromkeys(b for b in (base_label(r, lang) for _i, r in obs.iterrows()) if b))
+    for _i, r in obs.iterrows():  # one figure under two labels: said, where it is shown
+        twin = same_figure_note(r, lang)
+        if twin:
+            out.append(twin if len(obs) == 1 else _("fmt.item", lang, name=period_label(r, lang), value=twin))
     if note:
         out.append(str(note))
     return out
@@ -134,6 +172,7 @@ def slugify(text: str) -> str:
 def data_table(obs: pd.DataFrame, lang: str, catalog=None) -> dict:
     """The observations shown, as the data table under the chart lists them (plain text)."""
     cites = {sid: source_citation(sid, lang, catalog) for sid in dict.fromkeys(obs["source_id"])}
+    with_base = "base" in obs.columns and obs["base"].notna().any()
     rows = []
     for _i, r in obs.iterrows():
         rows.append([
@@ -142,10 +181,12 @@ def data_table(obs: pd.DataFrame, lang: str, catalog=None) -> dict:
             period_label(r, lang),
             value_label(r, lang),
             label("unit", r["unit"], lang),
+            *([base_text(r, lang)] if with_base else []),
             cites[r["source_id"]],
         ])
-    cols = [_(k, lang) for k in ("col.geo", "col.indicator", "col.period", "col.value", "col.unit", "col.source")]
-    return {"columns": cols, "rows": rows}
+    keys = ("col.geo", "col.indicator", "col.period", "col.value", "col.unit", *(("col.base",) if with_base else ()),
+            "col.source")
+    return {"columns": [_(k, lang) for k in keys], "rows": rows}
 
 
 def _axes(fig: go.Figure, letter: str) -> list[str]:
@@ -162,7 +203,7 @@ def _cartesian(fig: go.Figure) -> bool:
 def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: str, alt: str,
            note: str | None = None, catalog=None, horizontal_bars: bool = False,
            axis_space: int | None = None, height: int | None = None, plot_height: int | None = None,
-           top_space: int = 0, finding: str | None = None) -> go.Figure:
+           top_space: int = 0, base_notes: bool = True, finding: str | None = None) -> go.Figure:
     """Apply template, title, locale separators, footnote, notes, direction, margins and metadata.
 
     Margins come from the texts (``charts.layout``): the top one holds every line of the
@@ -180,7 +221,7 @@ def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: st
 
     register()
     footnote = footnote_text(obs, lang, catalog)
-    notes = notes_for(obs, lang, note)
+    notes = notes_for(obs, lang, note, bases=base_notes)
     rtl = text_direction(lang) == "rtl"
     heading = layout.title_lines(title)
     fig.update_layout(

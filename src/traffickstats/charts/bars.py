@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from ..i18n import _, label
 from ..formatting import axis_tickformat
-from ._base import check_obs, comparable_or_raise, esc, finish, items_text, unique_by
-from .labels import geo_label, period_label, series_label, value_label
+from ._base import check_obs, comparable_or_raise, esc, finish, items_text, range_name, unique_by
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .layout import category_ticks
 from .style import INK, OKABE_ITO, RANGE_FILL, pattern
 
@@ -46,6 +46,8 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
     unique_by(obs, by, "ranked_bar")
     names = [esc(_category(r, by, lang)) for _i, r in obs.iterrows()]
     labels = [value_label(r, lang) for _i, r in obs.iterrows()]
+    hovers = ["<br>".join(esc(line) for line in hover_lines(n_, r, lang))
+              for n_, (_i, r) in zip([_category(r, by, lang) for _i, r in obs.iterrows()], obs.iterrows())]
     unit = obs["unit"].iloc[0]
     cens = obs["censored"] | obs["value"].isna()
 
@@ -57,7 +59,7 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
             orientation="h", y=[n for n, c in zip(names, cens) if not c], x=shown["value"].tolist(),
             text=[esc(t) for t, c in zip(labels, cens) if not c], textposition="outside", cliponaxis=False,
             marker=dict(color=OKABE_ITO[0]), hoverinfo="text",
-            hovertext=[f"{n}: {esc(t)}" for n, t, c in zip(names, labels, cens) if not c],
+            hovertext=[h for h, c in zip(hovers, cens) if not c],
             name=esc(series_label(obs.iloc[0], lang)), showlegend=False,
             error_x=dict(
                 type="data", visible=bool(has_bounds.any()), color=INK, thickness=2, width=6,
@@ -72,8 +74,8 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
             base=ranges["lower"].tolist(), x=(ranges["upper"] - ranges["lower"]).tolist(),
             text=[esc(t) for t, c in zip(labels, cens) if c], textposition="outside", cliponaxis=False,
             marker=dict(color=RANGE_FILL, pattern=pattern(shape="/", ink=INK)),
-            hoverinfo="text", hovertext=[f"{n}: {esc(t)}" for n, t, c in zip(names, labels, cens) if c],
-            name=esc(_("range_only", lang)), showlegend=True,
+            hoverinfo="text", hovertext=[h for h, c in zip(hovers, cens) if c],
+            name=esc(range_name(obs, lang)), showlegend=True,
         ))
     values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna()
     fig.update_xaxes(**axis_tickformat(lang, values.tolist(), unit=unit),

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from ..formatting import axis_tickformat
 from ..i18n import _, label, text_direction
 from ._base import check_obs, esc, finish, items_text
-from .labels import geo_label, period_label, series_label, value_label
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .style import BASE_FONT_SIZE, INK, OKABE_ITO, RANGE_FILL, REPORT_WIDTH, pattern
 from .textfit import LINE_HEIGHT, line_count, wrap_px
 
@@ -61,7 +61,8 @@ def side_by_side(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
             x=["<br>".join(esc(line) for line in wrap_px(n, slot, BASE_FONT_SIZE)) for n in names],
             y=height, base=base, text=[esc(t) for t in labels],
             textposition="outside", cliponaxis=False, showlegend=False, hoverinfo="text",
-            hovertext=[f"{esc(n)}: {esc(t)}" for n, t in zip(names, labels)],
+            hovertext=["<br>".join(esc(line) for line in hover_lines(n, r, lang))
+                       for n, (_i, r) in zip(names, part.iterrows())],
             marker=dict(color=[RANGE_FILL if c else colour for c in cens],
                         pattern=pattern(i - 1)),
         ), row=1, col=i)

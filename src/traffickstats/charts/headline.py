@@ -1,4 +1,6 @@
-"""The headline card: one figure, large, in the reader's number format, with its period and source."""
+"""The headline card: one figure, large, in the reader's number format, with what the source
+said around it ("environ 1 100", "au moins 63", "plus de 80 %"), its period (a part of a year
+as such: « janv.–juil. 2017 »), the base of a share, and its source."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from ..errors import TraffickstatsError
 from ..formatting import format_range
 from ..i18n import _
 from ._base import check_obs, esc, finish
-from .labels import geo_label, period_label, series_label, value_label
+from .labels import base_label, geo_label, period_label, series_label, value_label
 from .style import MUTED
 
 
@@ -52,6 +54,7 @@ def headline(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     lines = [(value, VALUE_SIZE, "#0072B2")]
     lines += [(part, 26, None) for part in _wrap(f"{what} · {where}", LABEL_WIDTH)]
     lines.append((when, 20, MUTED))
+    lines += [(part, 20, MUTED) for part in _wrap(base_label(row, lang), LABEL_WIDTH + 16) if part]
     if not row["censored"] and pd.notna(row["lower"]) and pd.notna(row["upper"]):
         lines.append((format_range(row["lower"], row["upper"], lang, unit=row["unit"]), 20, MUTED))
     fig = go.Figure()
@@ -65,7 +68,7 @@ def headline(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     fig.update_yaxes(visible=False)
     alt = _("alt.headline", lang, label=what, value=value, geo=where, period=when)
     fig = finish(fig, obs, lang=lang, kind="headline", title=title, alt=alt, note=note,
-                 catalog=catalog, axis_space=10)
+                 catalog=catalog, axis_space=10, base_notes=False)
     # plot area = the stacked lines (+ a little air); margins = the template's top and the
     # footnote's bottom as finish() computed it, so nothing is squeezed into anything else.
     margin = fig.layout.margin

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from ..errors import TraffickstatsError
 from ..formatting import axis_tickformat
 from ..i18n import _, label
-from ._base import check_obs, comparable_or_raise, esc, finish, guard_check, items_text, unique_by
-from .labels import geo_label, period_label, series_label, value_label
+from ._base import check_obs, comparable_or_raise, esc, finish, guard_check, items_text, range_name, unique_by
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .style import INK, RANGE_FILL, SEQUENTIAL
 
 TOPOJSON_NAME = "world_110m"  # what plotly.js looks up for scope "world" at resolution 110
@@ -39,7 +39,7 @@ def choropleth(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     unit = obs["unit"].iloc[0]
     names = [geo_label(g, "iso3", lang) for g in obs["geo"]]
     labels = [value_label(r, lang) for _i, r in obs.iterrows()]
-    hover = [f"{esc(n)}: {esc(v)}" for n, v in zip(names, labels)]
+    hover = ["<br>".join(esc(line) for line in hover_lines(n, r, lang)) for n, (_i, r) in zip(names, obs.iterrows())]
     cens = (obs["censored"] | obs["value"].isna()).tolist()
 
     fig = go.Figure()
@@ -61,7 +61,7 @@ def choropleth(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
             locations=[obs["geo"].iloc[i] for i in ranges], locationmode="ISO-3",
             z=[1] * len(ranges), colorscale=[[0, RANGE_FILL], [1, RANGE_FILL]], showscale=False,
             hoverinfo="text", hovertext=[hover[i] for i in ranges],
-            name=esc(_("range_only", lang)), showlegend=True,
+            name=esc(range_name(obs, lang)), showlegend=True,
         ))
     # Values written on the map at each country's centre: the map reads without colour.
     fig.add_trace(go.Scattergeo(

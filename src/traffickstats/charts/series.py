@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 
 from ..formatting import axis_tickformat
 from ..i18n import _, label, text_direction
-from ._base import check_obs, comparable_or_raise, esc, finish, unique_by
-from .labels import geo_label, period_label, series_label, value_label
+from ..periods import is_partial
+from ._base import check_obs, comparable_or_raise, esc, finish, range_name, unique_by
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .style import BASE_FONT_SIZE, EDGE, INK, OKABE_ITO, SYMBOLS
 from .textfit import text_width
 
@@ -43,8 +44,8 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
                 mode="lines+markers+text", line=dict(color=colour), marker=dict(symbol=symbol, color=colour),
                 # Direct label at the last point, so print and colour-blind readers need no legend.
                 text=[""] * (len(known) - 1) + [esc(name)], textposition="middle right",
-                hoverinfo="text", hovertext=[f"{esc(name)} ({y}): {esc(t)}"
-                                             for y, t in zip(known["year_end"].astype(int), labels)],
+                hoverinfo="text", hovertext=["<br>".join(esc(line) for line in hover_lines(name, r, lang))
+                                             for _i, r in known.iterrows()],
                 error_y=dict(type="data", visible=bool(known["upper"].notna().any()), color=colour,
                              array=(known["upper"] - known["value"]).tolist(),
                              arrayminus=(known["value"] - known["lower"]).tolist()),
@@ -61,11 +62,11 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
                     continue  # a cell hidden to protect another: no range to draw (table says "masqué")
                 xs += [int(r["year_end"]), int(r["year_end"]), None]
                 ys += [r["lower"], r["upper"], None]
-                t = esc(value_label(r, lang))
+                t = "<br>".join(esc(line) for line in hover_lines(name, r, lang))
                 texts += [t, t, ""]
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", line=dict(color=colour, dash="dot", width=4),
-                name=esc(f"{name} ({_('range_only', lang)})"), hoverinfo="text", hovertext=texts,
+                name=esc(f"{name} ({range_name(part, lang)})"), hoverinfo="text", hovertext=texts,
             ))
     values = pd.concat([obs["value"], obs["upper"], obs["lower"]]).dropna().tolist()  # finite ones used
     fig.update_yaxes(**axis_tickformat(lang, values, unit=unit), rangemode="tozero",
@@ -73,6 +74,10 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
     years = obs["year_end"].astype(int)
     fig.update_xaxes(tickformat="d", dtick=1 if years.max() - years.min() <= 12 else None, showgrid=False,
                      linecolor=INK)
+    partial = {int(r["year_end"]): period_label(r, lang) for _i, r in obs.iterrows() if is_partial(r)}
+    if partial:  # a part of a year is never labelled as the year
+        ticks = sorted(set(years))
+        fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[esc(partial.get(y, str(y))) for y in ticks])
     # the direct labels hang right of the last points: the right margin holds the longest;
     # in Arabic the value axis moves to that side too, so its ticks stand off past the labels
     names = [esc(_name(part.iloc[0], color, lang)) for _k, part in obs.groupby(color, sort=False)]

@@ -9,7 +9,7 @@ from ..errors import IncomparableError, TraffickstatsError
 from ..formatting import axis_tickformat, format_percent
 from ..i18n import _, label
 from ._base import check_obs, comparable_or_raise, esc, finish, guard_check, items_text, unique_by
-from .labels import geo_label, period_label, series_label, value_label
+from .labels import geo_label, hover_lines, period_label, series_label, value_label
 from .layout import category_ticks
 from .style import OKABE_ITO, pattern
 
@@ -71,7 +71,8 @@ def stacked_shares(obs: pd.DataFrame, lang: str = "fr", title: str | None = None
             text=[esc(v) for v in vals], textposition="inside", insidetextanchor="middle",
             textfont=dict(color="black"),
             marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)], pattern=pattern(i)),
-            hoverinfo="text", hovertext=[f"{esc(name)}: {esc(v)}" for v in vals],
+            hoverinfo="text", hovertext=["<br>".join(esc(line) for line in hover_lines(name, r, lang))
+                                         for _i, r in part.iterrows()],
         ))
     ticks = axis_tickformat(lang, [0, 100] if is_share else obs.groupby("_group")["value"].sum().tolist(),
                             unit=unit)

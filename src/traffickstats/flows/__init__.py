@@ -2,7 +2,8 @@
 
 - :mod:`.table`: the flow table (``FLOW_COLUMNS``, pandera ``FlowTable``), builders
   ``from_observations`` / ``from_glotip`` / ``from_ctdc``, GLOTIP ``repatriations`` (kept apart:
-  direction unstated), bounded sums (``sum_flows``, ``total``, ``format_total``);
+  direction unstated), bounded sums (``sum_flows``, ``total``, ``format_total``) and small-count
+  protection (``protect_flows``, applied by every flow chart and table);
 - :mod:`.analysis`: ``aggregate`` to any region scheme, ``shares`` (domestic / cross-border),
   ``top_corridors``, ``inflow`` / ``outflow``, ``route`` / ``routes`` and ``MEDITERRANEAN_ROUTES``;
 - :mod:`.charts`: ``sankey``, ``flow_map`` (offline, see :mod:`traffickstats.assets`),
@@ -15,12 +16,12 @@ from .analysis import (MEDITERRANEAN_ROUTES, Route, aggregate, classify, inflow,
 from .charts import centroids, corridor_table, flow_map, place_name, sankey
 from .published import published_flows
 from .table import (FLOW_COLUMNS, FlowTable, empty_flows, format_total, from_ctdc, from_glotip,
-                    from_observations, repatriations, set_aside, sum_flows, to_observations, total,
-                    validate)
+                    from_observations, protect_flows, repatriations, set_aside, sum_flows, to_observations,
+                    total, validate)
 
 __all__ = [
     "FLOW_COLUMNS", "FlowTable", "empty_flows", "format_total", "from_ctdc", "from_glotip",
-    "from_observations", "repatriations", "set_aside", "sum_flows", "to_observations", "total",
+    "from_observations", "protect_flows", "repatriations", "set_aside", "sum_flows", "to_observations", "total",
     "validate", "MEDITERRANEAN_ROUTES", "Route", "aggregate", "classify", "inflow", "outflow",
     "route", "routes", "shares", "top_corridors", "centroids", "corridor_table", "flow_map",
     "place_name", "sankey", "published_flows",

@@ -283,7 +283,7 @@ MEDITERRANEAN_ROUTES: tuple[Route, ...] = (
 
 ROUTE_COLUMNS = ["route", "origin_scheme", "origin_region", "destination_scheme",
                  "destination_region", "year_start", "year_end", "indicator", "source_id",
-                 "value", "lower", "upper", "censored", "censored_cells", "corridors",
+                 "qualifier", "value", "lower", "upper", "censored", "censored_cells", "corridors",
                  "destinations_reporting", "destinations_in_region", "unplaced_lower",
                  "unplaced_upper"]
 
@@ -321,10 +321,12 @@ def route(flows: pd.DataFrame, origin_region: str, destination_region: str, sche
         r = dict(zip(keys, key))
         if sums is not None and key in sums.index:
             s = sums.loc[key]
-            r.update(value=s["value"], lower=s["lower"], upper=s["upper"], censored=bool(s["censored"]),
+            r.update(qualifier=s["qualifier"] if isinstance(s["qualifier"], str) else None,
+                     value=s["value"], lower=s["lower"], upper=s["upper"], censored=bool(s["censored"]),
                      censored_cells=int(s["censored_cells"]), corridors=int(s["rows"]))
         else:  # the region reported flows, none from the origin region: a real 0
-            r.update(value=0.0, lower=0.0, upper=0.0, censored=False, censored_cells=0, corridors=0)
+            r.update(qualifier=None, value=0.0, lower=0.0, upper=0.0, censored=False, censored_cells=0,
+                     corridors=0)
         r["destinations_reporting"] = int(n_rep)
         r["unplaced_lower"] = float(un.loc[key, "lower"]) if un is not None and key in un.index else 0.0
         r["unplaced_upper"] = float(un.loc[key, "upper"]) if un is not None and key in un.index else 0.0

