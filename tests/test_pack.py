@@ -114,24 +114,32 @@ def test_manifest_fields(failing_pack):
     assert ok["figures"] == ["fixture_bar", "chart2"]
     if ok.get("thumbnail") is None:
         assert any("png" in w for w in ok["warnings"]) and ok["outputs"] == ["fr/hello.html"]
-    else:  # one image per named chart, the first is the index thumbnail
+    else:  # one slide per named chart and a thumbnail of the first chart for the index
         assert ok["outputs"][1:] == ["fr/images/hello/fixture_bar.png", "fr/images/hello/fixture_bar-slide2x.png",
-                                     "fr/images/hello/chart2.png", "fr/images/hello/chart2-slide2x.png"]
-        assert ok["thumbnail"] == "fr/images/hello/fixture_bar.png"
+                                     "fr/images/hello/chart2.png", "fr/images/hello/chart2-slide2x.png",
+                                     "fr/thumbs/hello.png"]
+        assert ok["thumbnail"] == "fr/thumbs/hello.png"
         assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
 
 
 @pytest.mark.slow
 def test_index_links_and_escaping(failing_pack):
     html = (failing_pack["out"] / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html and "Conference pack" in html and "Dossier de la conférence" in html
-    assert 'href="fr/hello.html"' in html
+    en = (failing_pack["out"] / "index.en.html").read_text(encoding="utf-8")
+    # one page per language, each with the switch to the other
+    assert '<html lang="fr" dir="ltr">' in html and "Dossier de la conférence" in html
+    assert '<html lang="en" dir="ltr">' in en and "Conference pack" in en
+    assert 'href="index.en.html"' in html and 'href="index.html"' in en
+    assert 'href="fr/hello.html"' in html and "en/boom" not in html
     assert "Fixture Tunis &amp; &lt;Sfax&gt;" in html and "<Sfax>" not in html
+    # no internal ids or parameters on the cards
+    assert "name=&#x27;" not in html and "hello.py" not in html
     # the failing report is listed with its error, escaped; the failed notebook is linked
-    assert "deliberate failure &lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>alert(1)" not in html
-    assert 'href="en/boom.failed.ipynb"' in html
-    assert re.search(r"<script[^>]*src=", html) is None
+    assert "deliberate failure &lt;script&gt;alert(1)&lt;/script&gt;" in en
+    assert "<script>alert(1)" not in en
+    assert 'href="en/boom.failed.ipynb"' in en
+    for page in (html, en):
+        assert re.search(r"<script", page) is None
 
 
 @pytest.mark.slow

@@ -188,11 +188,9 @@ def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_
     card = m["headline"]
     inner = t.width - 2 * t.edge
     value = str(card.get("value") or "")
-    fit = inner / max(text_width(value, 1.0), 1.0)
-    value_size = int(min(fit, (t.height or 4 * t.title * 1.6) * 0.26, 7 * t.title))
     label_size = t.title if t.height else t.base * 1.4
-    context_size = t.subtitle or t.base
-    stack = [(value, value_size, "#0072B2", True)]
+    context_size = int(t.title * 0.9) if t.height else t.base
+    stack = [(line, size, "#0072B2", True) for size, lines in [_value_lines(value, inner, t)] for line in lines]
     what = str(card.get("label") or "")
     if what != m.get("title") or not show_title:  # said once: the title often is the label
         stack += [(line, label_size, None, False) for line in wrap_px(what, inner, label_size)]
@@ -221,6 +219,29 @@ def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_
     m["medium"] = t.name
     fig.update_layout(meta={"traffickstats": m})
     return fig
+
+
+#: The height share of a headline number drawn on two lines (its qualifier above it).
+VALUE_TWO_LINES = 0.5
+
+
+def _value_lines(value: str, inner: float, t: Typography) -> tuple[int, list[str]]:
+    """The headline number's size and lines: as large as the width allows. A qualified
+    figure ("au moins 22 000", "environ 1 100", "fewer than 5") puts its qualifier on a line
+    above the figure, both large; a figure is never split from its unit ("20,9 millions"),
+    and numbers keep their no-break spaces."""
+    height = t.height or 4 * t.title * 1.6
+
+    def fit(text: str) -> float:
+        return inner / max(text_width(text, 1.0, bold=True), 1.0)
+
+    one = int(min(fit(value), height * 0.26, 7 * t.title))
+    words = value.strip().split(" ")
+    qualified = len(words) >= 2 and any(c.isdigit() for c in words[-1]) and any(c.isalpha() for c in words[0])
+    if not qualified:
+        return one, [value]
+    lines = [" ".join(words[:-1]), words[-1]]
+    return int(min(height * VALUE_TWO_LINES / (2 * LINE_HEIGHT), *(fit(x) for x in lines))), lines
 
 
 def for_slide(fig, **kw) -> go.Figure:
