@@ -72,6 +72,7 @@ _PAGE_CSS = """
 html{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",Arial,sans-serif;color:#1b1b1b}
 body{margin:0;padding:.5rem}
 figure.ts-chart{margin:0;zoom:var(--ts-zoom,1)}
+.js-plotly-plot,.plotly,#js-plotly-tester{direction:ltr}
 .ts-footnote,.ts-note{color:#595959;font-size:.88rem}
 table{border-collapse:collapse;font-size:.9rem} th,td{border-bottom:1px solid #d0d0d0;padding:.25rem .5rem;text-align:start}
 a{color:#0b5394}

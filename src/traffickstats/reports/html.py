@@ -225,11 +225,10 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest ? event.target.closest("button[data-ts-copy]") : null;
   if (!button) { return; }
   var box = button.parentNode.querySelector("textarea");
-  box.focus(); box.select();
-  var done = function () { button.textContent = button.getAttribute("data-ts-done"); };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
-  } else { document.execCommand("copy"); done(); }
+  box.focus(); box.select();  // selected: Ctrl+C works even where copying is refused
+  try { document.execCommand("copy"); } catch (e) { /* the selection stays */ }
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(box.value).catch(function () {}); }
+  button.textContent = button.getAttribute("data-ts-done");
 });
 """
 
