@@ -76,7 +76,8 @@ def footnote(fig: go.Figure):
 
 
 def words(text: str) -> list[str]:
-    return html.unescape(re.sub(r"<br>", " ", text)).split()
+    """The words drawn, bidi isolates (layout marks, closed and reopened at line breaks) aside."""
+    return re.sub("[\u2066-\u2069]", "", html.unescape(re.sub(r"<br>", " ", text))).split()
 
 
 def test_slide_sizes_meet_the_projection_rules(figures):

@@ -237,7 +237,7 @@ def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: st
     lay_out(fig, WEB, hints, title_height=layout.title_height(len(heading)),
             footnote=layout.footnote_lines([footnote] + notes), rtl=rtl)
     name = slugify(title)
-    if name == "chart":  # a title with no Latin letters (Arabic): the kind and a digest, stable
+    if name == "chart" or not re.search("[a-z]", name):  # no Latin letters (Arabic): kind and digest
         name = f"{kind.replace('_', '-')}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:8]}"
     finding = finding[:1].upper() + finding[1:] if finding else None
     table = data_table(obs, lang, catalog)

@@ -54,3 +54,23 @@ def is_rtl(fig: dict) -> bool:
     meta = (fig.get("layout") or {}).get("meta")
     ts = meta.get("traffickstats") if isinstance(meta, Mapping) else None
     return isinstance(ts, Mapping) and (ts.get("dir") == "rtl" or ts.get("lang") == "ar")
+
+
+_OPENERS = ("\u2066", "\u2067", "\u2068")  # LRI, RLI, FSI
+
+
+def balance_isolates(lines: list[str]) -> list[str]:
+    """Wrapped lines whose isolates stay whole: a line that ends inside an isolate (a Latin
+    title cut by the wrap) closes it, and the next line opens it again, so each line of an
+    Arabic footnote lays its runs out on its own (a line is a paragraph for plotly.js)."""
+    out, still_open = [], []
+    for line in lines:
+        stack = list(still_open)
+        for ch in line:
+            if ch in _OPENERS:
+                stack.append(ch)
+            elif ch == PDI and stack:
+                stack.pop()
+        out.append("".join(still_open) + line + PDI * len(stack))
+        still_open = stack
+    return out

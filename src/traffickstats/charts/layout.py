@@ -43,8 +43,13 @@ def title_lines(title: str, t: Typography = WEB, size: float | None = None) -> l
 
 
 def footnote_lines(paragraphs, t: Typography = WEB, size: float | None = None) -> list[str]:
-    """Footnote and notes, each wrapped to the figure width (plain text, not escaped)."""
-    return [line for p in paragraphs if p for line in wrap_px(p, t.width - 2 * t.edge, size or t.footnote)]
+    """Footnote and notes, each wrapped to the figure width (plain text, not escaped); a
+    Latin title isolated inside an Arabic citation and cut by the wrap is closed and opened
+    again across the break (``bidi.balance_isolates``)."""
+    from .bidi import balance_isolates
+
+    return [line for p in paragraphs if p
+            for line in balance_isolates(wrap_px(p, t.width - 2 * t.edge, size or t.footnote))]
 
 
 #: plotly.js lowers a one-line title by its cap height (0.7 em) so that ``yanchor="top"`` hangs

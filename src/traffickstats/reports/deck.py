@@ -203,10 +203,12 @@ def _chart_slide(prs, lang: str, chart: ChartSlide) -> None:
     _title(slide, chart.title, lang, TITLE_PT, top=int(0.3 * EMU_PER_INCH), height=title_h)
     y = int(0.3 * EMU_PER_INCH) + title_h
     if chart.subtitle:
-        sub_h = int(_lines_needed(chart.subtitle, width, SUBTITLE_PT) * SUBTITLE_PT * 1.3 / 72 * EMU_PER_INCH)
+        # Arabic glyphs reach further below the line than Latin ones: room for them, then a gap
+        sub_h = int(_lines_needed(chart.subtitle, width, SUBTITLE_PT) * SUBTITLE_PT * 1.6 / 72 * EMU_PER_INCH
+                    + 0.1 * EMU_PER_INCH)
         frame = _box(slide, MARGIN, y, width, sub_h, "Chart title")
         _paragraph(frame, chart.subtitle, lang, SUBTITLE_PT, colour=MUTED, first=True)
-        y += sub_h
+        y += sub_h + int(0.05 * EMU_PER_INCH)
     foot_lines = _lines_needed(chart.source, width, FOOTER_PT) if chart.source else 0
     foot_h = int(foot_lines * FOOTER_PT * 1.3 / 72 * EMU_PER_INCH + 0.1 * EMU_PER_INCH) if foot_lines else 0
     foot_top = SLIDE_H - int(0.25 * EMU_PER_INCH) - foot_h
