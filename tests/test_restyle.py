@@ -3,7 +3,8 @@
 checked in test_slides_browser.py).
 
 Charts are built from bundled, published rows picked by fact id; the map uses GENERATED
-counts (``generated.py``) because no bundled count exists for each participant.
+counts (``generated.py``) because no bundled count exists for each participant, and the Sankey
+and flow map GENERATED flows (``test_flows._generated``).
 """
 
 from __future__ import annotations
@@ -32,8 +33,24 @@ def facts(*ids, **eq):
     return obs
 
 
+def generated_flows():
+    """GENERATED citizenship -> country-of-detection counts (one "<5" cell), as in test_flows."""
+    from test_flows import _generated
+
+    from traffickstats.flows import from_observations
+
+    return from_observations(_generated([("TUN", "CIV", "100"), ("TUN", "MAR", "<5"), ("ITA", "TUN", "40"),
+                                         ("FRA", "MAR", "60"), ("ESP", "MAR", "80"), ("FRA", "DZA", "30"),
+                                         ("ITA", "EGY", "25")]))
+
+
 def chart_set(lang: str) -> dict[str, go.Figure]:
+    from traffickstats.flows import flow_map, sankey
+
+    flows, cite = generated_flows(), generated_source("generated")
     return {
+        "sankey": sankey(flows, lang, catalog=cite),
+        "flow_map": flow_map(flows, lang, catalog=cite),
         "headline": charts.headline(facts("ILO12-01"), lang),
         "qualified": charts.headline(facts("GLOTIP09-01"), lang),  # "at least 22,000"
         "regions": charts.ranked_bar(facts(*[f"ILO12-{i}" for i in range(20, 26)]), lang),
