@@ -7,7 +7,11 @@ compared with:
 
 (a) ``traffickstats pack --formats html`` vs the same notebooks with the same parameters run
     one by one through the ``papermill`` CLI and ``jupyter nbconvert --to html --no-input``
-    (target: >= 3x faster wall time on 2 cores);
+    (target: >= 8x faster wall time on 2 cores); the pack runs three times with warm kernels (forked
+    from a fork server, the default: before, between and after the halves of the baseline) and once with
+    ``TRAFFICKSTATS_KERNELS=cold`` (a kernel started from scratch per report), with the peak
+    memory (PSS, shared pages counted once) of each process tree, and the latency of one
+    report (``traffickstats report``, a fresh process) warm, cold and the plain way;
 (b) a warm rerun with nothing changed (target: <= 2 s);
 (c) static export per chart, one kaleido server vs a cold ``fig.write_image`` per chart
     (``benchmarks/export_bench.py``; target: <= 0.25 s/chart warm);
@@ -97,13 +101,55 @@ def machine() -> dict:
 
 def _run(cmd: list[str], **kw) -> float:
     """Wall seconds of a command that must succeed."""
+    return _run_measured(cmd, **kw)[0]
+
+
+def _run_measured(cmd: list[str], **kw) -> tuple[float, int, float]:
+    """Wall seconds, peak memory (bytes) and CPU seconds of a command that must succeed.
+
+    Memory is the largest sum, over the command's process tree sampled every 0.2 s, of each
+    process's PSS (proportional set size: a page shared by n processes counts 1/n in each),
+    so forked kernels sharing the fork server's pages are not counted many times over. CPU is
+    user + system time of the command and every descendant it waited for (all of them: the
+    pack joins its workers and fork server, which reaps its kernels); on a shared machine it
+    varies less than wall time.
+    """
+    import resource
+    import threading
+
+    import psutil
+
     env = {**os.environ, "TRAFFICKSTATS_NO_PROGRESS": "1", **kw.pop("env", {})}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+    proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw)
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.wait(0.2):
+            total = 0
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for p in tree:
+                try:
+                    total += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    pass
+            peak[0] = max(peak[0], total)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
     wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} ... failed ({proc.returncode}): {proc.stderr[-1500:]}")
-    return wall
+        raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} ... failed ({proc.returncode}): {stderr[-1500:]}")
+    return wall, peak[0], cpu
 
 
 def _size(paths) -> int:
@@ -117,21 +163,23 @@ def _mb(n: float) -> str:
 # --- (a) (b) (f): the pack ------------------------------------------------------------------
 
 def measure_pack(work: Path, quick: bool) -> list[Result]:
-    """Pack vs papermill + nbconvert one by one; warm rerun; sizes."""
-    from traffickstats.reports.pack import plan
+    """Pack (warm and cold kernels) vs papermill + nbconvert one by one; one report; warm rerun; sizes."""
+    from traffickstats.reports.pack import plan_reports
     from traffickstats.reports.runner import load_notebook, resolve_notebook
 
     langs, countries = (("fr",), ("TUN",)) if quick else (("fr", "en"), None)
     label = "quick: 4 reports (fr, TUN)" if quick else "default pack: 24 reports"
-    specs = plan(langs=langs, countries=countries) if countries else plan(langs=langs)
+    specs = plan_reports(langs=langs, countries=countries)
     pack_dir = work / "pack"
-    cmd = [str(BIN / "traffickstats"), "pack", "--out", str(pack_dir), "--formats", "html",
-           "--lang", ",".join(langs)] + (["--countries", ",".join(countries)] if countries else [])
-    a = Result("a", f"(a) pack vs papermill CLI + nbconvert CLI, one by one ({label})")
+
+    def pack_cmd(folder: Path, *extra: str) -> list[str]:
+        return [str(BIN / "traffickstats"), "pack", "--out", str(folder), "--formats", "html",
+                "--lang", ",".join(langs), *extra] + (["--countries", ",".join(countries)] if countries else [])
+
+    cmd = pack_cmd(pack_dir)
+    cold = {"TRAFFICKSTATS_KERNELS": "cold"}
+    a = Result("a", f"(a) HTML pack vs papermill CLI + nbconvert CLI, one by one ({label})")
     print(a.title, flush=True)
-    t_pack = _run(cmd)
-    a.add(f"traffickstats pack --formats html: {t_pack:.1f} s wall ({len(specs)} reports, "
-          f"{os.cpu_count()} cores, default --jobs)")
 
     # the baseline: the same notebooks (converted to .ipynb beforehand, not timed), the same parameters
     import nbformat
@@ -145,23 +193,58 @@ def measure_pack(work: Path, quick: bool) -> list[Result]:
             dest = base / f"{src.stem}.ipynb"
             nbformat.write(load_notebook(src), dest)
             converted[s.notebook] = (dest, src.parent)
-    t0 = time.perf_counter()
-    html_files = []
-    for i, s in enumerate(specs):
+
+    def plain(i: int, s, folder: Path) -> tuple[float, int, float, Path]:
         nb, cwd = converted[s.notebook]
-        executed = base / f"{i:02d}-{Path(s.output).stem}-{s.lang}.ipynb"
+        executed = folder / f"{i:02d}-{Path(s.output).stem}-{s.lang}.ipynb"
         args = [str(BIN / "papermill"), str(nb), str(executed), "--cwd", str(cwd), "-k", "python3",
                 "--no-progress-bar"]
         for k, v in s.parameters.items():
             args += ["-p", k, str(v)]
-        _run(args)
-        _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
-        html_files.append(executed.with_suffix(".html"))
-    t_base = time.perf_counter() - t0
-    ratio = t_base / t_pack
-    a.add(f"papermill CLI + jupyter nbconvert --to html --no-input, one by one: {t_base:.1f} s wall")
-    a.ok = ratio >= 3
-    a.add(f"ratio baseline / pack = {ratio:.1f}x faster (target >= 3x: {_verdict(a.ok)})")
+        t1, m1, c1 = _run_measured(args)
+        t2, m2, c2 = _run_measured([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
+        return t1 + t2, max(m1, m2), c1 + c2, executed.with_suffix(".html")
+
+    # warm packs before, between and after the two halves of the baseline, so that a change in
+    # the machine's load (it is shared) weighs on both sides alike
+    warm, runs, half = [], [], (len(specs) + 1) // 2
+    warm.append(_run_measured(cmd))
+    t_cold, m_cold, c_cold = _run_measured(pack_cmd(work / "pack-cold"), env=cold)
+    runs += [plain(i, s, base) for i, s in enumerate(specs[:half])]
+    warm.append(_run_measured(pack_cmd(pack_dir, "--force")))
+    runs += [plain(i, s, base) for i, s in enumerate(specs[half:], start=half)]
+    warm.append(_run_measured(pack_cmd(pack_dir, "--force")))
+    t_base, m_base, c_base = sum(r[0] for r in runs), max(r[1] for r in runs), sum(r[2] for r in runs)
+    html_files = [r[3] for r in runs]
+    walls = [w[0] for w in warm]
+    t_warm = sum(walls) / len(walls)
+    c_warm = sum(w[2] for w in warm) / len(warm)
+    a.add(f"traffickstats pack --formats html, warm kernels (default): {', '.join(f'{w:.1f}' for w in walls)} s wall "
+          f"(before, between and after the baseline's halves), {c_warm:.1f} s CPU, peak {_mb(max(w[1] for w in warm))} "
+          f"({len(specs)} reports, {os.cpu_count()} cores, default --jobs)")
+    a.add(f"the same with TRAFFICKSTATS_KERNELS=cold (a kernel started per report): {t_cold:.1f} s wall, "
+          f"{c_cold:.1f} s CPU, peak {_mb(m_cold)}")
+    a.add(f"papermill CLI + jupyter nbconvert --to html --no-input, one by one: {t_base:.1f} s wall, "
+          f"{c_base:.1f} s CPU, peak {_mb(m_base)}")
+    ratio, ratio_cold = t_base / t_warm, t_base / t_cold
+    a.ok = ratio >= 8
+    a.add(f"ratio baseline / pack = {ratio:.1f}x faster with warm kernels (mean of the three runs; "
+          f"{t_base / max(walls):.1f}x to {t_base / min(walls):.1f}x; target >= 8x: {_verdict(a.ok)}); "
+          f"{ratio_cold:.1f}x with cold kernels; warm is {t_cold / t_warm:.1f}x the speed of cold")
+    a.add(f"CPU per report: {c_warm / len(specs):.2f} s warm, {c_cold / len(specs):.2f} s cold, "
+          f"{c_base / len(specs):.2f} s the plain way")
+
+    # one report in a fresh process: what `traffickstats report` costs a user
+    one = [str(BIN / "traffickstats"), "report", specs[-1].notebook]
+    for k, v in specs[-1].parameters.items():
+        one += ["-p", f"{k}={v}"]
+    t_one_warm = min(_run(one + ["--out", str(work / f"one-warm{i}.html")]) for i in range(2))
+    t_one_cold = min(_run(one + ["--out", str(work / f"one-cold{i}.html")], env=cold) for i in range(2))
+    (work / "one-plain").mkdir()
+    t_one_plain = plain(len(specs) - 1, specs[-1], work / "one-plain")[0]
+    a.add(f"one report ({Path(specs[-1].output).stem}, best of 2), traffickstats report: {t_one_warm:.1f} s warm "
+          f"(a fork server of its own), {t_one_cold:.1f} s cold; papermill + nbconvert: {t_one_plain:.1f} s")
+    t_pack = walls[-1]
 
     b = Result("b", "(b) warm rerun, nothing changed (same command again)")
     print(b.title, flush=True)

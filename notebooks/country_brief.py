@@ -14,9 +14,11 @@
 # %% [markdown] tags=["remove-cell"]
 # # Country brief / Note pays
 #
-# One country: profile, legal framework, the national figures as published (each with its
-# source); with `glotip` the detected victims and justice figures reported to UNODC (small
-# counts protected); with `gsi` the Walk Free modelled estimate, labelled as such; with `ctdc`
+# One country: key messages, profile, legal framework, the national figures as published (each
+# with its source), the detected victims and justice figures reported to UNODC (GLOTIP: the
+# extract shipped with traffickstats, or the release passed as `glotip`; small counts
+# protected), the Eurostat figures that apply (north) or "origin, transit or destination?"
+# (south and east); with `gsi` the Walk Free modelled estimate, labelled as such; with `ctdc`
 # the CTDC records; then the data gaps, said plainly.
 #
 # Each section: a note for you (removed from the page), then cells that select their rows in
@@ -36,10 +38,12 @@ import re
 import pandas as pd
 
 from traffickstats import charts, geo
-from traffickstats.briefing import Report, blocks, page
-from traffickstats.briefing.select import facts, headlines, matching, totals
-from traffickstats.charts.labels import value_label
+from traffickstats.bases import translate
+from traffickstats.briefing import Report, blocks, messages, page, roles
+from traffickstats.briefing.select import facts, headline, headlines, latest, matching, totals
+from traffickstats.charts.labels import period_label, value_label
 from traffickstats.disclosure import protect
+from traffickstats.flows import format_total, to_observations
 from traffickstats.geo import PARTICIPANTS
 from traffickstats.i18n import label
 
@@ -50,6 +54,63 @@ name = report.name(country)
 page.title(t("report.country_brief", country=name))
 page.paragraph(t("intro.country_brief"))
 blocks.datasets_used(report)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Key messages
+# Three to five sentences computed from rows shown further down: the latest national count as
+# published, the GLOTIP detected victims (latest and first year: detection, not prevalence),
+# the main form of exploitation, the roles (south and east) or the justice figures, and the
+# Council of Europe Convention status. A sentence the data cannot support is not written.
+
+# %%
+[shore] = geo.region_of([country], "mediterranean", strict=False)
+glotip_rows = protect(report.dataset("glotip").query("geo == @country"))
+detected = glotip_rows.query("indicator == 'trafficking_victims_detected' and measure == 'detected_count'")
+trend = totals(detected[detected["citizenship"].isna()]).sort_values("year_end")
+flows = blocks.flow_rows(report, "glotip")
+said = []
+national_victims = protect(headline(blocks.national_rows(report, country), "trafficking_victims_detected",
+                                     "detected_count"))  # the headline card's figure (select.headline)
+if len(national_victims):
+    r = national_victims.iloc[0]
+    said.append(messages.sourced(report, "msg.cb.national", national_victims.head(1), country=name,
+                                 value=value_label(r, lang), period=period_label(r, lang)))
+if len(trend) >= 2:  # from the first year with an exact figure, when there is one
+    last = trend.iloc[-1]
+    first = trend[~trend["censored"]].iloc[0] if (~trend["censored"]).sum() >= 2 else trend.iloc[0]
+    said.append(messages.sourced(report, "msg.cb.glotip_trend", trend.loc[[first.name, last.name]], country=name,
+                                 year=int(last["year_end"]), value=value_label(last, lang),
+                                 first_year=int(first["year_end"]), first_value=value_label(first, lang)))
+elif len(trend):
+    said.append(messages.sourced(report, "msg.cb.glotip_latest", trend, country=name,
+                                 year=int(trend["year_end"].iloc[-1]), value=value_label(trend.iloc[-1], lang)))
+if len(trend):
+    y = int(trend["year_end"].iloc[-1])
+    forms = matching(detected[detected["citizenship"].isna()].query("year_end == @y"), sex="total", age="total")
+    forms = forms.query("form != 'total'")
+    main = forms[~forms["censored"]].sort_values("value").tail(1)
+    others = forms.drop(main.index)
+    runner_up = others["value"].fillna(others["upper"]).max() if len(others) else 0
+    if len(main) and main["value"].iloc[0] > runner_up:  # one form clearly ahead
+        said.append(messages.sourced(report, "msg.cb.form", pd.concat([main, trend.tail(1)]), year=y,
+                                     form=label("form", main["form"].iloc[0], lang), value=value_label(main.iloc[0], lang),
+                                     total=value_label(trend.iloc[-1], lang)))
+if shore in roles.SHORES:
+    verdict = {v.role: v for v in roles.verdicts(report, country, flows)}
+    mine = flows.query("destination == @country or origin == @country")
+    said.append(messages.sourced(report, "msg.cb.roles", to_observations(mine) if len(mine) else None, country=name,
+                                 **{role: t(f"roles.strength.{verdict[role].strength}") for role in roles.ROLES}))
+else:
+    justice = totals(glotip_rows.query("measure == 'justice_count' and indicator == 'persons_convicted'"))
+    if len(justice):
+        j = justice.sort_values("year_end").iloc[-1]
+        said.append(messages.sourced(report, "msg.cb.convicted", justice.loc[[j.name]], country=name,
+                                     year=int(j["year_end"]), value=value_label(j, lang)))
+legal = blocks.legal_rows()
+status, _cets = blocks.cets_status(report, country, legal)
+said.append(messages.sourced(report, "msg.cb.cets", legal.query("geo == @country and instrument == 'coe_cets197'"),
+                             country=name, status=status))
+messages.show(report, said)
 
 # %% [markdown] tags=["remove-cell"]
 # ## Profile
@@ -135,23 +196,22 @@ if len(national):
     blocks.national_table(report, national)
 
 # %% [markdown] tags=["remove-cell"]
-# ## Detected victims reported to UNODC (GLOTIP; only with `glotip`)
-# The country's rows of the release after small-count protection: trend, latest year by sex,
-# age and form, citizenships, and the criminal-justice chain.
+# ## Detected victims reported to UNODC (GLOTIP)
+# The country's rows of the release (the bundled extract unless `glotip` is given) after
+# small-count protection: trend (detection, not prevalence), latest year by sex, age and form,
+# citizenships, and the criminal-justice chain.
 
 # %%
 glotip_rows = protect(report.dataset("glotip").query("geo == @country"))
 detected = glotip_rows.query("indicator == 'trafficking_victims_detected' and measure == 'detected_count'")
 plain = detected[detected["citizenship"].isna()]
 trend = totals(plain)
-if "glotip" not in report.datasets:
-    page.note(t("cb.glotip.hint"))
-elif detected.empty:
-    page.section(t("glotip.heading"), t("glotip.lead"))
+page.section(t("glotip.heading"), t("glotip.lead"))
+if detected.empty:
     blocks.gap_unverified(report, "what.glotip_country", country=name)
-else:
-    page.section(t("glotip.heading"), t("glotip.lead"))
+elif len(trend) >= 2:
     charts.show(charts.time_series(trend, lang=lang, title=t("glotip.trend_title", country=name), catalog=cite))
+    page.note(t("glotip.detection_note"))
 
 # %%
 year = int((trend if len(trend) else plain)["year_end"].max()) if len(plain) else None
@@ -159,8 +219,13 @@ for by, others, key in (("sex", dict(age="total", form="total"), "glotip.sex_tit
                         ("age", dict(sex="total", form="total"), "glotip.age_title"),
                         ("form", dict(sex="total", age="total"), "glotip.form_title")):
     parts = matching(plain.query("year_end == @year"), **others).query(f"{by} != 'total'") if year else plain
-    if len(parts):
+    if len(parts) and (~parts["censored"]).any():
         charts.show(charts.ranked_bar(parts, by=by, lang=lang, title=t(key, country=name, year=year), catalog=cite))
+    elif len(parts):  # every part published as "<5" (or hidden): a chart of ranges says nothing, words do
+        page.note(t(key, country=name, year=year) + t("fmt.colon") + t("fmt.list_sep").join(
+            t("fmt.item", name=label(by, r[by], lang), value=value_label(r, lang)) for _i, r in parts.iterrows())
+            + t("glotip.all_small"))
+        report.keep(parts)
 
 # %%
 by_citizenship = detected[detected["citizenship"].notna()]
@@ -189,8 +254,94 @@ elif len(justice):
                numeric=tuple(range(1, len(steps) + 1)))
     report.keep(justice)
     page.note(t("glotip.justice_note"))
-if "glotip" in report.datasets:
-    blocks.disclosure_note(report)
+blocks.disclosure_note(report)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Eurostat (France, Belgium, Switzerland, Serbia)
+# The bundled Eurostat rows of the country, then the EU-27 figures that include it (EU
+# members); for a country outside the EU, said plainly: no bundled Eurostat figure applies.
+
+# %%
+eurostat = obs[obs["fact_id"].fillna("").str.startswith("EU-")]
+own = eurostat.query("geo == @country")
+[eu27] = geo.region_of([country], "eu", level="eu27", strict=False)
+if shore not in roles.SHORES:
+    page.section(t("cb.eurostat.heading"), t("cb.eurostat.lead"))
+    if len(own):
+        blocks.national_table(report, own)
+    if eu27:
+        eu = totals(eurostat.query("geo == 'EU27' and measure == 'registered_count' and period_kind == 'annual'"))
+        eu = latest(eu, by=("indicator",))
+        page.paragraph(t("cb.eurostat.eu_member", country=name))
+        blocks.national_table(report, eu)
+    elif own.empty:
+        page.gap(t("cb.eurostat.not_member", country=name))
+
+# %% [markdown] tags=["remove-cell"]
+# ## Origin, transit or destination? (south and east)
+# From the GLOTIP flows (victims by citizenship and country of detection): the share of
+# foreign victims among those detected here, year by year (computed by traffickstats, with
+# bounds when cells are "<5"; not computed when the breakdown covers only part of the total),
+# the citizenships detected here, where the country's nationals are detected abroad, the
+# national figures with their base, and a verdict per role worded by the strength of the
+# evidence (rules: `traffickstats.briefing.roles`).
+
+# %%
+if shore in roles.SHORES:
+    page.section(t("roles.heading"), t("roles.lead", country=name))
+    share = roles.foreign_share(flows, trend, country)
+
+    def bounded(prefix, r):
+        return format_total(r[f"{prefix}_value"], r[f"{prefix}_lower"], r[f"{prefix}_upper"], lang, r[f"{prefix}_cells"])
+
+    page.subsection(t("roles.share.heading", country=name))
+    page.table([t(k) for k in ("col.year", "roles.col.total", "roles.col.nationals", "roles.col.foreign",
+                               "roles.col.unknown", "roles.col.share")],
+               [[str(r["year"]), value_label(r["total_row"], lang) if r["total_row"] is not None else "—",
+                 bounded("nationals", r), bounded("foreign", r), bounded("unknown", r), roles.share_text(report, r)]
+                for _i, r in share.iterrows()], numeric=(1, 2, 3, 4, 5))
+    page.note(t("roles.share.note", country=name) if len(share) else t("roles.share.none", country=name))
+
+# %%
+if shore in roles.SHORES:
+    cits = roles.citizenships_detected(flows, country)
+    page.subsection(t("roles.citizenships.heading", country=name))
+    if cits.empty:
+        page.gap(t("roles.reason.no_foreign", country=name))
+    else:
+        page.table([t("col.citizenship"), t("roles.col.years"), t("roles.col.latest")],
+                   [[report.name(r["origin"], r["origin_scheme"]), roles.years_text(r["years"], lang),
+                     t("roles.latest", value=format_total(r["latest"]["value"], r["latest"]["lower"], r["latest"]["upper"],
+                                                          lang, r["latest"]["censored_cells"]), year=int(r["latest"]["year_end"]))]
+                    for _i, r in cits.head(12).iterrows()], numeric=(2,))
+    abroad = roles.detected_abroad(flows, country)
+    page.subsection(t("roles.abroad.heading", country=name))
+    if abroad.empty:
+        page.gap(t("roles.reason.no_abroad", country=name))
+    else:
+        page.table([t("flows.col.destination"), t("roles.col.years"), t("roles.col.latest")],
+                   [[report.name(r["destination"]), roles.years_text(r["years"], lang),
+                     t("roles.latest", value=format_total(r["latest"]["value"], r["latest"]["lower"], r["latest"]["upper"],
+                                                          lang, r["latest"]["censored_cells"]), year=int(r["latest"]["year_end"]))]
+                    for _i, r in abroad.head(12).iterrows()], numeric=(2,))
+    report.keep(to_observations(flows.query("destination == @country or origin == @country")))
+
+# %%
+if shore in roles.SHORES:
+    by_cit = roles.national_rows(report, country)
+    page.subsection(t("roles.national.heading", country=name))
+    if by_cit.empty:
+        blocks.gap_unverified(report, "what.national_citizenship", country=name)
+    else:
+        page.table([t(k) for k in ("col.indicator", "col.period", "col.citizenship", "col.value", "col.base",
+                                   "col.source")],
+                   [[label("indicator", r["indicator"], lang), period_label(r, lang), report.name(r["citizenship"], None),
+                     value_label(r, lang), translate(r["base"], lang), report.cite(r["source_id"])]
+                    for _i, r in by_cit.iterrows()], numeric=(3,))
+        report.keep(by_cit)
+    page.subsection(t("roles.verdict.heading"))
+    page.bullets([t(f"roles.role.{v.role}") + t("fmt.colon") + v.text for v in roles.verdicts(report, country, flows)])
+    page.note(t("roles.rules"))
 
 # %% [markdown] tags=["remove-cell"]
 # ## Walk Free Global Slavery Index (only with `gsi`)
@@ -229,7 +380,6 @@ if "ctdc" in report.datasets:
 
 # %%
 page.section(t("section.gaps"))
-[shore] = geo.region_of([country], "mediterranean", strict=False)
 missing = []
 if national.empty:
     missing.append(("what.national_counts", {"country": name}))

@@ -16,7 +16,9 @@
 #
 # Victims detected, by citizenship (origin) and country of detection (destination): Sankey, map
 # and corridor table, for the participants (`region`) or one country (`country`). Citizenship
-# is a proxy for origin, not a route. The published report shares follow, each with its base.
+# is a proxy for origin, not a route. By default the flows come from the GLOTIP extract shipped
+# with traffickstats (release 2023-05-30); `glotip` passes another release. The published report
+# shares follow, each with its base.
 #
 # Each section: a note for you (removed from the page), then cells that select their rows and
 # leave the chart as the cell's result.
@@ -32,8 +34,9 @@ names = ""  # [path] reviewed names file for the datasets' country labels (data 
 
 # %%
 from traffickstats import charts
-from traffickstats.briefing import Report, blocks, page
-from traffickstats.flows import corridor_table, flow_map, sankey
+from traffickstats.bases import translate
+from traffickstats.briefing import Report, blocks, messages, page
+from traffickstats.flows import corridor_table, flow_map, format_total, published_flows, sankey, to_observations, total
 from traffickstats.geo import PARTICIPANTS
 
 report = Report.open("flows", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
@@ -46,25 +49,76 @@ page.paragraph(t("intro.flows"))
 blocks.datasets_used(report)
 
 # %% [markdown] tags=["remove-cell"]
-# ## Detected victims by citizenship (UNODC GLOTIP)
-# The year in which the most of `places` reported flows; small counts protected before anything
-# is drawn ("<5" cells are ranges: three of them are "3 to 12", never 0).
+# ## Key messages
+# Sentences computed from the flow table below and the published shares: the best-reported
+# year, the largest corridor into a participant, the participants' nationals detected abroad,
+# and one published share with its base. A sentence the data cannot support is not written.
 
 # %%
 flows = blocks.flow_rows(report, "glotip")
 year = blocks.best_flow_year(flows, places)
+said = []
+if year is not None:
+    in_year = flows.query("year_start == @year and year_end == @year")
+    into = in_year[in_year["destination"].isin(places)]
+    reporting = sorted(set(into["destination"]))
+    if not country:
+        said.append(messages.sourced(report, "msg.flows.coverage", to_observations(into), year=year,
+                                     k=len(reporting), n=len(places)))
+    cross = into[~into["domestic"] & (into["origin_scheme"] == "iso3")].sort_values("lower", ascending=False)
+    if len(cross) and not cross["censored"].iloc[0]:
+        top = cross.head(1)
+        said.append(messages.sourced(report, "msg.flows.corridor", to_observations(top), year=year,
+                                     origin=report.name(top["origin"].iloc[0]),
+                                     destination=report.name(top["destination"].iloc[0]),
+                                     value=format_total(top["value"].iloc[0], None, None, lang)))
+    abroad = in_year[in_year["origin"].isin(places) & ~in_year["domestic"]]
+    if len(abroad):
+        s = total(abroad)
+        said.append(messages.sourced(report, "msg.flows.abroad_country" if country else "msg.flows.abroad",
+                                     to_observations(abroad), year=year, k=abroad["origin"].nunique(),
+                                     m=abroad["destination"].nunique(), country=place,
+                                     value=format_total(s["value"], s["lower"], s["upper"], lang, s["censored_cells"])))
+shares = published_flows(lang).query("destination in @places").sort_values("share", ascending=False)
+if len(shares):
+    top_share = shares.iloc[0]
+    said.append(messages.sourced(report, "msg.flows.published", report.bundled.query("fact_id == @top_share.fact_id"),
+                                 share=top_share["share_text"], origin=top_share["origin_name"],
+                                 destination=top_share["destination_name"], period=top_share["period"],
+                                 base=translate(top_share["base"], lang)))
+messages.show(report, said)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Detected victims by citizenship (UNODC GLOTIP)
+# The year in which the most of `places` reported flows; small counts protected before anything
+# is drawn ("<5" cells are ranges: three of them are "3 to 12", never 0). Below the charts, why
+# a participant has no flow that year (no breakdown by citizenship published for it).
+
+# %%
 if year is not None:
     one, mine = blocks.flows_in(report, flows, year, places)
     page.section(t("flows.glotip.heading"), t("flows.glotip.lead"))
-    charts.show(sankey(mine, lang, scheme="unodc", title=t("flows.sankey_title", year=year)))
+    charts.show(sankey(mine, lang, scheme="unodc", keep=places, title=t("flows.sankey_countries_title", year=year)))
     charts.show(flow_map(mine, lang, n=25, title=t("flows.map_title", year=year)))
     page.show_html(corridor_table(mine, lang, n=15, include_domestic=False))
+else:
+    page.gap(t("gap.no_flows", place=", ".join(report.name(p) for p in places)))
+
+# %%
+if year is not None:
+    missing = []
+    for p in places:
+        years = sorted(set(flows.query("destination == @p")["year_end"].astype(int)))
+        if year not in years:
+            latest = max(years) if years else None
+            missing.append(t("flows.missing.item", country=report.name(p),
+                             latest=t("flows.missing.latest", year=latest) if latest else t("flows.missing.never")))
+    if missing:
+        page.note(t("flows.missing", year=year, items=t("fmt.list_sep").join(missing)))
     if not country:
         blocks.routes_table(report, one, year)
     blocks.set_aside_note(report, flows)
     blocks.disclosure_note(report)
-elif "glotip" in report.datasets:
-    page.gap(t("gap.no_flows", place=", ".join(report.name(p) for p in places)))
 
 # %% [markdown] tags=["remove-cell"]
 # ## CTDC records (only with `ctdc`)

@@ -34,7 +34,7 @@ names = ""  # [path] reviewed names file for the datasets' country labels (data 
 import pandas as pd
 
 from traffickstats import charts
-from traffickstats.briefing import Report, blocks, page
+from traffickstats.briefing import Report, blocks, messages, page
 from traffickstats.briefing.select import common_year, facts, matching
 from traffickstats.charts.labels import period_label, value_label
 from traffickstats.geo import PARTICIPANTS
@@ -46,6 +46,32 @@ obs, t, cite = report.bundled, report.t, report.catalog
 page.title(t("report.global_overview"))
 page.paragraph(t("intro.global_overview"))
 blocks.datasets_used(report)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Key messages
+# Four sentences, each from the facts.md rows charted below (ILO12-01, GEMS22-01/02,
+# GLOTIP24-01, ILO24-01): what the "21 millions" is, the latest estimates, the count of detected
+# victims (another measure) and the profit estimate. A missing row means no sentence.
+
+# %%
+ilo = facts(obs, "ILO12-01", measure="estimate_stock")
+gems = facts(obs, "GEMS22-01", "GEMS22-02", measure="estimate_stock", form="total", sex="total", age="total")
+detected_world = facts(obs, "GLOTIP24-01", measure="detected_count")
+profits = facts(obs, "ILO24-01", measure="money_estimate", form="total")
+said = [
+    messages.sourced(report, "msg.go.ilo2012", ilo, value=value_label(ilo.iloc[0], lang) if len(ilo) else None,
+                     period=period_label(ilo.iloc[0], lang) if len(ilo) else None),
+    messages.sourced(report, "msg.go.gems2022", gems if len(gems) == 2 else None,
+                     ms=value_label(gems.iloc[0], lang) if len(gems) == 2 else None,
+                     fl=value_label(gems.iloc[1], lang) if len(gems) == 2 else None,
+                     year=int(gems["year_end"].iloc[0]) if len(gems) else None),
+    messages.sourced(report, "msg.go.detected", detected_world,
+                     value=value_label(detected_world.iloc[0], lang) if len(detected_world) else None,
+                     year=int(detected_world["year_end"].iloc[0]) if len(detected_world) else None),
+    messages.sourced(report, "msg.go.profits", profits, value=value_label(profits.iloc[0], lang) if len(profits) else None,
+                     year=int(profits["year_end"].iloc[0]) if len(profits) else None),
+]
+messages.show(report, said)
 
 # %% [markdown] tags=["remove-cell"]
 # ## The "21 millions": ILO 2012 (fact ILO12-01)
@@ -185,8 +211,7 @@ charts.side_by_side(pair, lang=lang, title=t("go.detected.title"), catalog=cite)
 
 # %%
 page.bullets([t("go.detected.rates"), t("go.detected.never")])
-if "glotip" in report.datasets:
-    page.note(t("go.detected.glotip_file"))
+page.note(t("go.detected.glotip_file"))
 
 # %% [markdown] tags=["remove-cell"]
 # ## Walk Free Global Slavery Index (only with `gsi`)

@@ -15,8 +15,10 @@
 # # Mediterranean brief / Note Méditerranée
 #
 # The nine participants on both shores: population, Council of Europe Convention (CETS 197)
-# status, national and EU figures with their sources, and flows between the shores. Nothing is
-# estimated here: a missing figure is said to be missing.
+# status, national and EU figures with their sources, the detected victims reported to UNODC
+# (GLOTIP: the extract shipped with traffickstats, or the release passed as `glotip`), "origin,
+# transit or destination?" for the five southern and eastern countries side by side, and flows
+# between the shores. Nothing is estimated here: a missing figure is said to be missing.
 #
 # Each section: a note for you (removed from the page), then cells that select their rows in
 # plain sight and leave the chart as the cell's result. Page words come from the catalogue
@@ -33,10 +35,11 @@ names = ""  # [path] reviewed names file for the datasets' country labels (data 
 import pandas as pd
 
 from traffickstats import charts, geo
-from traffickstats.briefing import Report, blocks, page
+from traffickstats.briefing import Report, blocks, messages, page, roles
 from traffickstats.briefing.select import common_year, facts, latest, totals
+from traffickstats.charts.labels import value_label
 from traffickstats.disclosure import protect
-from traffickstats.flows import corridor_table, flow_map, sankey
+from traffickstats.flows import corridor_table, flow_map, sankey, to_observations
 from traffickstats.geo import PARTICIPANTS
 
 report = Report.open("mediterranean_brief", lang=lang, glotip=glotip, ctdc=ctdc, gsi=gsi, names=names)
@@ -47,6 +50,48 @@ page.paragraph(t("intro.mediterranean_brief"))
 blocks.datasets_used(report)
 
 # %% [markdown] tags=["remove-cell"]
+# ## Key messages
+# Sentences computed from rows shown below: the participants' detected victims reported to
+# UNODC for the year most of them report, the roles of the five southern and eastern countries,
+# the EU's latest registered victims, and who is a Party to the Council of Europe Convention.
+# A sentence the data cannot support is not written.
+
+# %%
+shores = dict(zip(PARTICIPANTS, geo.region_of(list(PARTICIPANTS), "mediterranean", strict=False)))
+south_east = [c for c in PARTICIPANTS if shores.get(c) in roles.SHORES]
+flows = blocks.flow_rows(report, "glotip")
+detected = common_year(totals(protect(report.dataset("glotip").query(
+    "indicator == 'trafficking_victims_detected' and measure == 'detected_count' and geo in @PARTICIPANTS"))))
+said = []
+if detected["geo"].nunique() > 1:
+    top = detected[~detected["censored"]].sort_values("value").tail(1)
+    said.append(messages.sourced(report, "msg.med.glotip", detected, year=int(detected["year_end"].iloc[0]),
+                                 k=detected["geo"].nunique(), n=len(PARTICIPANTS), country=report.name(top["geo"].iloc[0]),
+                                 value=value_label(top.iloc[0], lang)))
+verdicts = {c: {v.role: v for v in roles.verdicts(report, c, flows)} for c in south_east}
+
+
+def supported(role):
+    names = [report.name(c) for c in south_east if verdicts[c][role].strength == "supported"]
+    return t("fmt.comma").join(names) if names else t("msg.none")
+
+
+used = flows.query("destination in @south_east or origin in @south_east")
+said.append(messages.sourced(report, "msg.med.roles", to_observations(used) if len(used) else None,
+                             destination=supported("destination"), origin=supported("origin"), n=len(south_east)))
+eu_latest = latest(totals(report.bundled.query("geo == 'EU27' and indicator == 'victims_registered' "
+                                               "and measure == 'registered_count' and period_kind == 'annual'")))
+if len(eu_latest):
+    said.append(messages.sourced(report, "msg.med.eu", eu_latest.head(1), value=value_label(eu_latest.iloc[0], lang),
+                                 year=int(eu_latest["year_end"].iloc[0])))
+cets = blocks.legal_rows().query("geo in @PARTICIPANTS and instrument == 'coe_cets197' and event in ['party', 'not_party']")
+parties = [c for c in PARTICIPANTS if "party" in set(cets.query("geo == @c")["event"])]
+others = [report.name(c) for c in PARTICIPANTS if c not in parties]
+said.append(messages.sourced(report, "msg.med.cets", cets, k=len(parties), n=len(PARTICIPANTS),
+                             others=t("fmt.comma").join(others) if others else t("msg.none")))
+messages.show(report, said)
+
+# %% [markdown] tags=["remove-cell"]
 # ## The nine participants
 # Shore (the `mediterranean` region scheme), latest UN WPP 2024 population, CETS 197 status and
 # the national anti-trafficking law, from the bundled legal-status rows.
@@ -54,7 +99,6 @@ blocks.datasets_used(report)
 # %%
 page.section(t("med.participants.heading"), t("med.participants.lead"))
 legal = blocks.legal_rows()
-shores = dict(zip(PARTICIPANTS, geo.region_of(list(PARTICIPANTS), "mediterranean", strict=False)))
 rows = []
 for iso3 in PARTICIPANTS:
     pop = blocks.latest_population(iso3)
@@ -113,25 +157,50 @@ blocks.national_table(report, eu.query("measure == 'justice_count'").sort_values
 page.note(t("pitfall.shares"))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Detected victims reported to UNODC (only with `glotip`)
-# One common year, the participants that reported it; small counts protected.
+# ## Detected victims reported to UNODC (GLOTIP)
+# One common year, the participants that reported it; small counts protected. Detection, not
+# prevalence: the ranking says who detected and reported more, not where trafficking is larger.
 
 # %%
 detected = totals(protect(report.dataset("glotip").query(
     "indicator == 'trafficking_victims_detected' and measure == 'detected_count' and geo in @PARTICIPANTS")))
 detected = common_year(detected)
-if "glotip" in report.datasets:
-    page.section(t("glotip.heading"), t("glotip.lead"))
-    if detected["geo"].nunique() > 1:
-        year = int(detected["year_end"].iloc[0])
-        charts.show(charts.ranked_bar(detected, lang=lang, title=t("glotip.participants_title", year=year),
-                                      catalog=cite))
-        missing = [report.name(c) for c in PARTICIPANTS if c not in set(detected["geo"])]
-        if missing:
-            page.note(t("glotip.not_reported", year=year, places=", ".join(missing)))
+page.section(t("glotip.heading"), t("glotip.lead"))
+if detected["geo"].nunique() > 1:
+    year = int(detected["year_end"].iloc[0])
+    charts.show(charts.ranked_bar(detected, lang=lang, title=t("glotip.participants_title", year=year),
+                                  catalog=cite))
+    missing = [report.name(c) for c in PARTICIPANTS if c not in set(detected["geo"])]
+    if missing:
+        page.note(t("glotip.not_reported", year=year, places=", ".join(missing)))
+    page.note(t("glotip.detection_note"))
+else:
+    blocks.gap_unverified(report, "glotip.participants_title", year="")
+blocks.disclosure_note(report)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Origin, transit or destination? The five southern and eastern countries
+# The verdicts of each country brief side by side (rules: `traffickstats.briefing.roles`), with
+# the latest share of foreign victims that traffickstats could compute from the GLOTIP rows.
+
+# %%
+page.section(t("roles.heading"), t("med.roles.lead"))
+all_detected = totals(protect(report.dataset("glotip").query("indicator == 'trafficking_victims_detected'")))
+table = []
+for c in south_east:
+    share = roles.foreign_share(flows, all_detected, c)
+    computed = share.dropna(subset=["share_lower"]).tail(1)
+    if len(computed):
+        share_text = t("roles.latest", value=roles.share_text(report, computed.iloc[0]), year=int(computed["year"].iloc[0]))
     else:
-        blocks.gap_unverified(report, "glotip.participants_title", year="")
-    blocks.disclosure_note(report)
+        share_text = t("roles.share.not_computed")
+    table.append([report.name(c)] + [t(f"roles.strength.{verdicts[c][role].strength}") for role in roles.ROLES]
+                 + [share_text])
+page.table([t(k) for k in ("col.country", "roles.role.origin", "roles.role.transit", "roles.role.destination",
+                           "roles.col.share")], table)
+report.keep(to_observations(used) if len(used) else None)
+page.note(t("roles.share.note_short"))
+page.note(t("roles.rules"))
 
 # %% [markdown] tags=["remove-cell"]
 # ## Walk Free Global Slavery Index (only with `gsi`)
@@ -148,9 +217,9 @@ if "gsi" in report.datasets:
 
 # %% [markdown] tags=["remove-cell"]
 # ## Flows
-# First the published shares (each with its base: what 100 % is), then, with `glotip`, the flows
-# of detected victims by citizenship for the best-reported year: Sankey, map, corridor table and
-# the Mediterranean routes. Censored "<5" cells stay ranges in every sum.
+# First the published shares (each with its base: what 100 % is), then the flows of detected
+# victims by citizenship for the best-reported year: Sankey, map, corridor table and the
+# Mediterranean routes. Censored "<5" cells stay ranges in every sum.
 
 # %%
 blocks.published_flows_table(report, [*PARTICIPANTS, "EU27", "WLD"])
@@ -161,13 +230,14 @@ year = blocks.best_flow_year(flows, PARTICIPANTS)
 if year is not None:
     one, mine = blocks.flows_in(report, flows, year, PARTICIPANTS)
     page.section(t("flows.glotip.heading"), t("flows.glotip.lead"))
-    charts.show(sankey(mine, lang, scheme="unodc", title=t("flows.sankey_title", year=year)))
+    charts.show(sankey(mine, lang, scheme="unodc", keep=PARTICIPANTS,
+                       title=t("flows.sankey_countries_title", year=year)))
     charts.show(flow_map(mine, lang, n=25, title=t("flows.map_title", year=year)))
     page.show_html(corridor_table(mine, lang, n=15, include_domestic=False))
     blocks.routes_table(report, one, year)
     blocks.set_aside_note(report, flows)
     blocks.disclosure_note(report)
-elif "glotip" in report.datasets:
+else:
     page.gap(t("gap.no_flows", place=", ".join(report.name(p) for p in PARTICIPANTS)))
 
 # %% [markdown] tags=["remove-cell"]

@@ -48,8 +48,21 @@ class _Recorder(DisplayPublisher):
         self.shown.outputs.append({"data": data, "metadata": metadata or {}})
 
 
+_RUNS: dict[tuple, Shown] = {}
+
+
 def run(notebook: str, **params) -> Shown:
-    """Execute ``notebook`` (name or path) top to bottom with ``params``; raise on any error."""
+    """Execute ``notebook`` (name or path) top to bottom with ``params``; raise on any error.
+
+    A run is kept for the test session: tests read what a notebook showed, never change it,
+    so the same notebook with the same parameters runs once."""
+    key = (str(notebook), tuple(sorted((k, repr(v)) for k, v in params.items())))
+    if key not in _RUNS:
+        _RUNS[key] = _run(notebook, **params)
+    return _RUNS[key]
+
+
+def _run(notebook: str, **params) -> Shown:
     nb = load_notebook_path(notebook)
     shell = InteractiveShell.instance()
     shown = Shown()

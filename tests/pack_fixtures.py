@@ -40,7 +40,7 @@ MAP_NOTEBOOK = textwrap.dedent('''\
 
     report = Report.open("map", lang=lang)
     page.title("Carte / map")
-    med = totals(matching(report.obs, geo=list(PARTICIPANTS), geo_scheme="iso3"))
+    med = totals(matching(report.bundled, geo=list(PARTICIPANTS), geo_scheme="iso3"))
     detected = common_year(matching(med, indicator="trafficking_victims_detected", measure="detected_count"))
     assert detected["geo"].nunique() > 1, "bundled data lost its participants' detected counts"
     charts.choropleth(detected, lang=lang)

@@ -127,7 +127,8 @@ def test_gsi_and_user_csv_take_the_names_file(tmp_path):
 
     report = Report.open("global_overview", lang="fr", gsi=str(gsi), names=str(names))
     report.close()
-    assert set(report.dataset("gsi")["geo"]) == {"MAR", "TUN"} and report.rejected == {"gsi": 0}
+    assert set(report.dataset("gsi")["geo"]) == {"MAR", "TUN"} and report.rejected["gsi"] == 0
+    assert report.datasets["glotip"].bundled  # no release given: the bundled GLOTIP extract
     # user CSV: the same file decides "Marrocco" in the geo column
     data = tmp_path / "generated.csv"
     data.write_text("Pays;Année;Victimes\nMarrocco;2021;12\nTunisie;2021;7\n", encoding="utf-8")

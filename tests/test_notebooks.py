@@ -118,6 +118,8 @@ def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
     assert html.count('class="ts-chart ts-side_by_side"') == 1  # estimates vs detected, own axes
     assert html.count('class="ts-chart ts-headline"') == 3 and html.count('class="ts-chart ts-stacked_shares"') == 4
     assert "Troisième activité illégale la plus lucrative" in text and "aucune des sources" in text
+    assert text.index("Messages clés") < text.index("Les « 21 millions » en contexte")
+    assert "réf. ILO12-01" in text and "réf. GLOTIP24-01" in text  # each message with its fact id
     assert "Aucune donnée publiée vérifiée pour" in text and "lacune signalée, non comblée" in text
     assert "Asie-Pacifique" in text and "pour 1 000 habitants" in text  # regions, counts and rates
     assert not [c for c in RAW_CODES if c in text]
@@ -126,7 +128,8 @@ def test_french_global_overview_puts_the_21_million_in_context(pack_fr):
 @pytest.mark.slow
 def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     _, out = pack_fr
-    text = _visible((out / "fr" / "country_brief-TUN.html").read_text(encoding="utf-8"))
+    html = (out / "fr" / "country_brief-TUN.html").read_text(encoding="utf-8")
+    text = _visible(html)
     assert "Invitée à adhérer (2018), pas Partie" in text
     assert "ne figure pas parmi les Parties" in text
     assert "n° 2016-61" in text and "3 août 2016" in text  # law number, babel-formatted date
@@ -134,6 +137,14 @@ def test_french_tunisia_brief_says_tunisia_is_not_a_party(pack_fr):
     assert "Rive sud" in text and "affaires de traite recensées par l'INLTP" in text
     assert "chiffres de l'INLTP (Tunisie) pour 2022, 2023 et 2024" in text  # the gap, said plainly
     assert not [c for c in RAW_CODES if c in text]
+    # key messages first, GLOTIP from the bundled extract, and the roles section
+    headings = re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
+    assert headings[:2] == ["Messages clés", "Profil"], headings
+    assert "Pays d&#x27;origine, de transit ou de destination ?" in headings or \
+        "Pays d'origine, de transit ou de destination ?" in headings, headings
+    assert "version du 30 mai 2023 : extrait fourni avec traffickstats" in text
+    assert "181 victimes détectées déclarées à l'ONUDC pour 2020" in text  # GLOTIP, TUN 2020 total
+    assert "Pays de transit : non vérifiable à partir des données publiées" in text
 
 
 @pytest.mark.slow
@@ -145,11 +156,17 @@ def test_french_mediterranean_brief_and_flows(pack_fr):
     assert "Non Partie" in med and "Partie (ratification : 27 avril 2009)" in med
     assert "Victimes de la traite enregistrées dans l'UE" in med and "10 793" in med
     assert "nombres nationaux de victimes de ce pays (France)" in med
-    flows = _visible((out / "fr" / "flows.html").read_text(encoding="utf-8"))
+    flows_html = (out / "fr" / "flows.html").read_text(encoding="utf-8")
+    flows = _visible(flows_html)
     assert "Flux : Méditerranée" in flows or "Flux :" in flows
     assert "des parts, pas des effectifs" in flows and "79,2 %" in flows
+    # flows by default, from the bundled extract: Sankey, map, corridors, why a flow is missing
+    assert '"type":"sankey"' in flows_html.replace(" ", "") and "scattergeo" in flows_html
+    assert "Principaux corridors, 2016" in flows and "Pas de flux pour 2016 : Maroc" in flows
+    assert "Pays d'origine, de transit ou de destination ?" in med and "Rive sud" in med
     for text in (med, flows):
         assert not [c for c in RAW_CODES if c in text]
+        assert text.index("Messages clés") < text.index("Sources")
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +194,7 @@ def test_every_notebook_renders_in_arabic_with_the_real_datasets(pack_datasets_a
     assert set(pages) == {"global_overview", "mediterranean_brief", "country_brief-TUN", "flows"}
     for html in pages.values():
         assert 'dir="rtl"' in html and "Traceback" not in html
+        assert "الرسائل الرئيسية" in _visible(html)  # key messages
     brief = _visible(pages["country_brief-TUN"])
     assert "ليست طرفًا" in brief  # Tunisia: not a Party
     assert "الضحايا المكتشفون المبلَّغ عنهم للمكتب" in brief  # the GLOTIP detected-victims chart

@@ -140,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--json", action="store_true", help="print the cache record as JSON")
     fetch.set_defaults(func=_handler("traffickstats.loaders.commands:fetch"))
 
+    snap = dsub.add_parser(
+        "snapshot", help="derive the bundled extract from an official release",
+        description="Read an official release with its loader and write the extract the pack ships "
+        "(rows of the nine participants, plus what the flows need) and a JSON sidecar (release date, "
+        "SHA-256 and size of the original file, citation and terms, row count). The same release "
+        "always gives the same bytes.")
+    snap.add_argument("dataset", choices=["glotip"])
+    snap.add_argument("path", help="the release (data_glotip.xlsx)")
+    snap.add_argument("--out", help="folder to write into (default: the bundled data/glotip)")
+    snap.add_argument("--json", action="store_true", help="print the sidecar as JSON")
+    snap.set_defaults(func=_handler("traffickstats.loaders.commands:snapshot"))
+
     # -- sources / explain -----------------------------------------------------------
     src = sub.add_parser("sources", help="print the citations behind the bundled data")
     src.add_argument("source_id", nargs="*", help="only these sources")

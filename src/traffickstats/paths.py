@@ -31,6 +31,10 @@ def package_resource(*parts: str) -> Path:
 
 
 def shared_data_dir() -> Path | None:
-    """``../shared/data`` beside a checkout (tests and benchmarks only); None when absent."""
-    p = _REPO.parent / "shared" / "data"
+    """``../shared/data`` beside a checkout, or ``$TRAFFICKSTATS_SHARED_DATA`` (a checkout that
+    is a git worktree elsewhere); tests and benchmarks only. None when absent."""
+    import os
+
+    env = os.environ.get("TRAFFICKSTATS_SHARED_DATA")
+    p = Path(env) if env else _REPO.parent / "shared" / "data"
     return p if p.is_dir() else None

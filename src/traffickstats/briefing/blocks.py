@@ -12,6 +12,7 @@ with their base, and shows a figure published under two labels once, saying so.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -32,13 +33,22 @@ INDICATOR_ORDER = ("trafficking_victims_detected", "victims_registered", "traffi
 # --- around the data ----------------------------------------------------------------------
 
 def datasets_used(report: Report) -> None:
-    """Which dataset files the page read (their releases), and how many rows their loaders refused."""
+    """Which dataset files the page read: each release (its date), and whether it is the extract
+    shipped with traffickstats or a file given; how many rows their loaders refused."""
     if not report.datasets:
         return
-    items = [report.cite(r.source_id) for r in report.datasets.values()]
-    page.note(report.t("datasets.loaded", items=(" ; " if report.lang == "fr" else "; ").join(items)))
+    items = []
+    for r in report.datasets.values():
+        release = fmt_date(r.release, report.lang) if r.release else report.t("datasets.release_unknown")
+        key = "datasets.bundled" if r.bundled else "datasets.file"
+        items.append(report.t(key, source=report.cite(r.source_id), release=release,
+                              file=Path(r.file).name if r.file else ""))
+    page.note(report.t("datasets.loaded", items=report.t("fmt.list_sep").join(items)))
     for name, count in report.rejected.items():
-        if count:
+        record = report.datasets.get(name)
+        if count and record is not None and record.bundled:
+            page.note(report.t("gap.rejects_release", count=count))
+        elif count:
             page.note(report.t("gap.rejects", count=count))
 
 
@@ -192,7 +202,9 @@ def best_flow_year(flows: pd.DataFrame, places) -> int | None:
 
 def flow_rows(report: Report, name: str) -> pd.DataFrame:
     """Origin -> destination table of a loaded GLOTIP or CTDC file after small-count
-    protection (empty when the file was not given)."""
+    protection (empty when the file was not given). The country totals are protected with
+    the rows by citizenship, so a published total minus the other parts cannot give back a
+    "<5" cell (secondary suppression), then left out of the flow table."""
     from ..disclosure import protect
     from ..flows import empty_flows, from_observations
 
@@ -285,3 +297,12 @@ def sources(report: Report) -> None:
 def exact_number(value, lang: str) -> str:
     """A figure as published, grouped the ``lang`` way (no compacting: 12 277 109)."""
     return "" if value is None or pd.isna(value) else format_number(value, lang)
+
+
+def percent(value, lang: str) -> str:
+    """A share traffickstats computed, in percent: whole numbers, one decimal below 10 %
+    ("39 %", "2,5 %"). Never used for a published share, which is written as published."""
+    from ..formatting import format_percent
+
+    decimals = 0 if abs(value) >= 10 or value == 0 else 1
+    return format_percent(round(float(value), decimals), lang, decimals=decimals)

@@ -14,7 +14,7 @@ State lives on the report object, one per kernel, never in module globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -51,24 +51,32 @@ class Report:
         protected against small counts (:func:`traffickstats.disclosure.protect`) before any
         cell sees them: every count of 1 to 4 people reads "moins de 5", whatever its source.
 
-        An unreadable file raises its loader's error: the report fails visibly rather than
-        quietly falling back to bundled data.
+        ``glotip`` empty reads the GLOTIP extract shipped with traffickstats
+        (:mod:`traffickstats.loaders.snapshot`, release 2023-05-30 as bundled); a release
+        given replaces it for this report. An unreadable file raises its loader's error: the
+        report fails visibly rather than quietly falling back to bundled data.
         """
         from ..loaders import load
+        from ..loaders.snapshot import extract_record, load_extract
 
         unknown = set(datasets) - set(DATASETS)
         if unknown:
             raise TypeError(f"Report.open: unknown dataset(s) {', '.join(sorted(unknown))}; "
                             f"known: {', '.join(DATASETS)}")
         frames, records, rejected = [observations()], {}, {}
-        for name, path in datasets.items():
-            if not path:
+        for name in DATASETS:
+            path = datasets.get(name) or ""
+            if path:
+                result = load(path, names=names or None)
+                rejected[name] = result.rejected
+            elif name == "glotip":
+                result = load_extract()
+                rejected[name] = extract_record()["release_rows"]["rejected"]
+            else:
                 continue
-            result = load(path, names=names or None)
             frames.append(result.observations)
             record = SourceRecord.from_dict(result.source, release=result.source_version)
-            records[name] = record
-            rejected[name] = result.rejected
+            records[name] = replace(record, file=str(result.path), bundled=not path, rows=result.rows_read)
         frames = [f for f in frames if len(f)]
         obs = pd.concat(frames, ignore_index=True) if frames else empty_observations()
         # small counts hidden once for the whole report, so that a total shown in one cell and

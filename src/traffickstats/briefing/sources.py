@@ -26,6 +26,9 @@ class SourceRecord:
     publisher_fr: str | None = None
     title_fr: str | None = None
     reported_by: str | None = None
+    file: str | None = None  # the file read (a path given, or the bundled extract)
+    bundled: bool = False  # True: the extract shipped with traffickstats, not a file given
+    rows: int | None = None  # rows of the file read (the extract: its rows, not the release's)
 
     @classmethod
     def from_dict(cls, record: dict, release: str | None = None) -> SourceRecord:
@@ -40,4 +43,4 @@ class SourceRecord:
 
     def as_catalog(self) -> dict:
         """The dict ``reference.citation`` / chart footnotes accept as a catalogue record."""
-        return {k: v for k, v in asdict(self).items() if k != "release"}
+        return {k: v for k, v in asdict(self).items() if k not in ("release", "file", "bundled", "rows")}

@@ -77,24 +77,36 @@ def place(codes: pd.Series, code_schemes: pd.Series, scheme: str, level: str | N
     return out
 
 
-def aggregate(flows: pd.DataFrame, scheme: str, level: str | None = None) -> pd.DataFrame:
+def aggregate(flows: pd.DataFrame, scheme: str, level: str | None = None, keep=()) -> pd.DataFrame:
     """Both ends of every flow summed into the regions of ``scheme`` (a flow table again).
 
     Totals and bounds are conserved: ``aggregate(f, s)[["lower", "upper"]].sum()`` equals
     ``f[["lower", "upper"]].sum()``, and so does ``value`` when nothing is censored. Domestic
     and cross-border flows between the same two regions stay separate rows (``domestic``).
     Rows whose ends no region contains go to ``other`` / ``foreign`` / ``unknown``.
+    ``keep``: ISO3 codes that stay countries at both ends (e.g. the participants), the
+    others going to their regions.
     """
     f = validate(flows)
-    f = f.assign(origin=place(f["origin"], f["origin_scheme"], scheme, level),
-                 destination=place(f["destination"], f["destination_scheme"], scheme, level))
+    keep = set(keep)
+
+    def ends(code, code_scheme):
+        region = place(f[code], f[code_scheme], scheme, level)
+        kept = (f[code_scheme] == "iso3") & f[code].isin(keep)
+        return region.where(~kept, f[code])
+
+    f = f.assign(origin=ends("origin", "origin_scheme"), destination=ends("destination", "destination_scheme"))
     special = {OTHER, FOREIGN, UNKNOWN}
     keys = ["origin", "destination", "domestic"] + _GROUP_KEYS
     out = sum_flows(f, keys)
     if out.empty:
         return validate(f.iloc[0:0])
-    out["origin_scheme"] = out["origin"].map(lambda c: "group" if c in special else scheme)
-    out["destination_scheme"] = out["destination"].map(lambda c: "group" if c in special else scheme)
+
+    def scheme_of(c):
+        return "group" if c in special else "iso3" if c in keep else scheme
+
+    out["origin_scheme"] = out["origin"].map(scheme_of)
+    out["destination_scheme"] = out["destination"].map(scheme_of)
     out["note"] = None
     res = validate(out[FLOW_COLUMNS])
     res.attrs.update({k: v for k, v in flows.attrs.items() if k == "sources"})

@@ -42,7 +42,7 @@ from ..paths import package_resource
 from .analysis import aggregate, require_one, top_corridors
 from .table import FLOW_COLUMNS, format_total, protect_flows, to_observations
 
-__all__ = ["sankey", "flow_map", "corridor_table", "centroids", "place_name"]
+__all__ = ["sankey", "flow_map", "corridor_table", "centroids", "place_name", "place_labels"]
 
 DOMESTIC_LINK = "rgba(120,120,120,0.35)"
 
@@ -112,10 +112,10 @@ def _table(f: pd.DataFrame, lang: str, rank: bool = False) -> dict:
 
 
 def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt, note, catalog,
-            plot_height, rank=False):
+            plot_height, rank=False, top_space: int = 0):
     """charts._base.finish, then the flow table (not the observation table) as data and CSV."""
     fig = finish(fig, to_observations(f), lang=lang, kind=kind, title=title, alt=alt, note=note,
-                 catalog=_catalog(f, catalog), axis_space=10, plot_height=plot_height)
+                 catalog=_catalog(f, catalog), axis_space=10, plot_height=plot_height, top_space=top_space)
     meta = dict(fig.layout.meta)
     ts = dict(meta["traffickstats"])
     ts["table"] = _table(shown, lang, rank=rank)
@@ -129,11 +129,12 @@ def _finish(fig, f: pd.DataFrame, shown: pd.DataFrame, *, lang, kind, title, alt
 # --- Sankey -----------------------------------------------------------------------------------
 
 def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, scheme: str = "unodc",
-           level: str | None = None, note: str | None = None, catalog=None) -> go.Figure:
+           level: str | None = None, note: str | None = None, catalog=None, keep=()) -> go.Figure:
     """Origin region (left) -> region of detection (right) for one period, indicator and source.
 
     Both ends are aggregated with :func:`~traffickstats.flows.aggregate` (nothing dropped:
-    countries outside the scheme go to "other", unstated citizenship to "foreign"/"unknown").
+    countries outside the scheme go to "other", unstated citizenship to "foreign"/"unknown");
+    countries in ``keep`` (ISO3, e.g. the participants) stay countries at both ends.
     Domestic flows are grey links from a region to itself. Link width = value, or the lower
     bound for links with censored cells (label: the range). Labels in ``lang``.
     """
@@ -142,7 +143,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
     if f.empty:
         raise TraffickstatsError("sankey: no flows to draw (filter returned 0 rows)")
     require_one(f, "sankey")
-    a = aggregate(f, scheme, level)
+    a = aggregate(f, scheme, level, keep=keep)
     order_o = a.groupby("origin")["lower"].sum().sort_values(ascending=False).index.tolist()
     order_d = a.groupby("destination")["lower"].sum().sort_values(ascending=False).index.tolist()
     scheme_of = dict(zip(a["origin"], a["origin_scheme"])) | dict(zip(a["destination"], a["destination_scheme"]))
@@ -174,7 +175,7 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
                 [f"{esc(n)}: {esc(node_totals[('d', c)])}" for n, c in zip(names[len(order_o):], order_d)]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=[esc(n) for n in names], pad=18, thickness=22,
+        node=dict(label=[esc(n) for n in names], pad=22, thickness=22,
                   line=dict(color=INK, width=0.5),
                   color=[colour[c] for c in order_o] + [MUTED] * len(order_d),
                   customdata=node_text, hovertemplate="%{customdata}<extra></extra>"),
@@ -193,19 +194,111 @@ def sankey(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, sche
     alt = _("flows.alt.sankey", lang, title=title, items=items_text(items, lang, limit=10))
     extra = [_("flows.note.computed", lang), _by_rule(f, scheme, level, lang)]
     return _finish(fig, f, a, lang=lang, kind="sankey", title=title, alt=alt,
-                   note=_notes(f, lang, note, extra), catalog=catalog, plot_height=540)
+                   note=_notes(f, lang, note, extra), catalog=catalog,
+                   plot_height=max(540, 36 * max(len(order_o), len(order_d))))
 
 
 # --- map ------------------------------------------------------------------------------------------
+
+#: Label font size on the map (px) and the plot size the labels are placed for.
+MAP_LABEL_SIZE = 13
+MAP_PLOT_HEIGHT = 460
+#: Flow sizes shown in the width legend, the largest at most the biggest flow drawn.
+WIDTH_STEPS = (10, 50, 100, 500, 1000, 5000, 10000)
+#: Where along each great circle the arrowhead sits (0 origin, 1 destination).
+ARROW_AT = 0.8
+
+
+def _natural_earth(lon: float, lat: float) -> tuple[float, float]:
+    """d3's geoNaturalEarth1 raw projection (what plotly's "natural earth" draws), radians out."""
+    lam, phi = math.radians(lon), math.radians(lat)
+    p2 = phi * phi
+    p4 = p2 * p2
+    x = lam * (0.8707 - 0.131979 * p2 + p4 * (-0.013791 + p4 * (0.003971 * p2 - 0.001529 * p4)))
+    y = phi * (1.007226 + p2 * (0.015085 + p4 * (-0.044475 + 0.028874 * p2 - 0.005916 * p4)))
+    return x, y
+
+
+def _screen(lon: float, lat: float, plot_w: float, plot_h: float) -> tuple[float, float]:
+    """Approximate pixel position (origin top left) of a point on the fitted world map."""
+    wx, _ = _natural_earth(180, 0)
+    _, hy = _natural_earth(0, 90)
+    scale = min(plot_w / (2 * wx), plot_h / (2 * hy))
+    x, y = _natural_earth(lon, lat)
+    return plot_w / 2 + x * scale, plot_h / 2 - y * scale
+
+
+def _great_circle(o, d, t: float) -> tuple[float, float]:
+    """The point at fraction ``t`` of the great circle from ``o`` to ``d`` ((lon, lat) degrees)."""
+    def vec(lon, lat):
+        la, lo = math.radians(lat), math.radians(lon)
+        return (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+
+    a, b = vec(*o), vec(*d)
+    omega = math.acos(max(-1.0, min(1.0, sum(x * y for x, y in zip(a, b)))))
+    if omega < 1e-9:
+        return o
+    sa, sb = math.sin((1 - t) * omega) / math.sin(omega), math.sin(t * omega) / math.sin(omega)
+    v = [sa * x + sb * y for x, y in zip(a, b)]
+    return math.degrees(math.atan2(v[1], v[0])), math.degrees(math.asin(max(-1.0, min(1.0, v[2]))))
+
+
+#: Label positions tried in order: plotly textposition -> box offset from the point (x, y of the
+#: box's top-left corner as a function of the text width w and height h).
+_POSITIONS = (
+    ("middle right", lambda w, h: (7, -h / 2)),
+    ("middle left", lambda w, h: (-7 - w, -h / 2)),
+    ("top center", lambda w, h: (-w / 2, -7 - h)),
+    ("bottom center", lambda w, h: (-w / 2, 7)),
+)
+
+
+def place_labels(points: list[tuple[float, float]], texts: list[str], plot_w: float, plot_h: float,
+                 size: float = MAP_LABEL_SIZE) -> list[str | None]:
+    """A textposition for each label that overlaps no label placed before it and no marker,
+    or None when none fits (the label is then left off the map and listed in a note).
+    ``points`` are pixel positions, in priority order (the first is placed first)."""
+    from ..charts.textfit import text_width
+
+    boxes: list[tuple[float, float, float, float]] = []
+    marks = [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
+
+    def clear(box) -> bool:
+        x0, y0, x1, y1 = box
+        if x0 < 0 or y0 < 0 or x1 > plot_w or y1 > plot_h:
+            return False
+        return not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes + marks)
+
+    out: list[str | None] = []
+    for (x, y), text in zip(points, texts):
+        w, h = text_width(text, size), size * 1.3
+        for position, offset in _POSITIONS:
+            dx, dy = offset(w, h)
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if clear(box):
+                boxes.append(box)
+                out.append(position)
+                break
+        else:
+            out.append(None)
+    return out
+
 
 def flow_map(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, n: int = 25,
              note: str | None = None, catalog=None) -> go.Figure:
     """The ``n`` largest cross-border country -> country flows as lines on a world map.
 
-    Line width grows with the flow (square root, lower bound for censored flows, which are
-    dotted); destinations are marked and named. The map needs no network: the page provides
-    ``window.PlotlyGeoAssets`` (``traffickstats.assets``).
+    Readable by construction: each country of detection has its colour, named in the legend
+    with its total, and its flows are drawn in that colour; an arrowhead on each line points
+    from the citizenship to the country of detection; a line's width grows with the flow
+    (square root, lower bound for censored flows, which are dotted) and the legend shows the
+    widths of round numbers of victims. Place names are written on the map only where they
+    overlap no other name or marker (:func:`place_labels`); the others are listed in the
+    note. The map needs no network: the page provides ``window.PlotlyGeoAssets``
+    (``traffickstats.assets``).
     """
+    from ..charts.style import EDGE, REPORT_WIDTH
+
     register()
     f = protect_flows(flows)
     if f.empty:
@@ -225,41 +318,92 @@ def flow_map(flows: pd.DataFrame, lang: str = "fr", title: str | None = None, n:
         raise TraffickstatsError("flow_map: none of the flows has both ends on the map "
                                  f"(no centroid for {', '.join(missing) or 'group origins'})")
     biggest = float(drawn["lower"].max()) or 1.0
+
+    def width(v: float) -> float:
+        return 1 + 9 * math.sqrt(max(float(v), 0.0) / biggest)
+
+    dests = drawn.groupby("destination")["lower"].sum().sort_values(ascending=False)
+    colour = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(dests.index)}
+    name = {c: place_name(c, "iso3", lang) for c in set(drawn["origin"]) | set(drawn["destination"])}
     fig = go.Figure()
     items = []
     for _i, r in drawn.iterrows():
         o, d = pts.loc[r["origin"]], pts.loc[r["destination"]]
-        oname, dname = place_name(r["origin"], "iso3", lang), place_name(r["destination"], "iso3", lang)
-        text = _("flows.arrow", lang, origin=oname, destination=dname) + _("fmt.comma", lang) + _label(r, lang)
-        items.append((_("flows.arrow", lang, origin=oname, destination=dname), _label(r, lang)))
+        arrow = _("flows.arrow", lang, origin=name[r["origin"]], destination=name[r["destination"]])
+        text = arrow + _("fmt.comma", lang) + _label(r, lang)
+        items.append((arrow, _label(r, lang)))
         fig.add_trace(go.Scattergeo(
             lon=[o["lon"], d["lon"]], lat=[o["lat"], d["lat"]], mode="lines",
-            line=dict(width=1 + 9 * math.sqrt(float(r["lower"]) / biggest),
-                      color=OKABE_ITO[0], dash="dot" if r["censored"] else "solid"),
+            line=dict(width=width(r["lower"]), color=colour[r["destination"]],
+                      dash="dot" if r["censored"] else "solid"),
             opacity=0.75, hoverinfo="text", text=esc(text), showlegend=False,
         ))
-    dests = drawn.groupby("destination")["lower"].sum()
-    fig.add_trace(go.Scattergeo(
-        lon=[pts.loc[c, "lon"] for c in dests.index], lat=[pts.loc[c, "lat"] for c in dests.index],
-        mode="markers+text", marker=dict(size=10, color=OKABE_ITO[3], line=dict(color=INK, width=1)),
-        text=[esc(place_name(c, "iso3", lang)) for c in dests.index], textposition="top center",
-        textfont=dict(size=14, color=INK), hoverinfo="text", showlegend=False,
-    ))
-    fig.update_layout(geo=dict(
-        scope="world", resolution=110, projection=dict(type="natural earth"),
-        showland=True, showcountries=True, showcoastlines=True, showframe=False,
-    ))  # the whole world: great-circle lines leave any box fitted to their end points
+        # the direction cue: an arrowhead along the great circle, pointing at the destination
+        a = _great_circle((o["lon"], o["lat"]), (d["lon"], d["lat"]), ARROW_AT - 0.05)
+        b = _great_circle((o["lon"], o["lat"]), (d["lon"], d["lat"]), ARROW_AT)
+        fig.add_trace(go.Scattergeo(
+            lon=[a[0], b[0]], lat=[a[1], b[1]], mode="markers", hoverinfo="skip", showlegend=False,
+            marker=dict(symbol=["circle", "arrow"], size=[0, 8 + width(r["lower"])], angleref="previous",
+                        color=colour[r["destination"]], line=dict(width=0)),
+        ))
+
+    # place markers and names: destinations first (by victims), then origins (by their largest flow)
+    origins = (drawn.groupby("origin")["lower"].max().sort_values(ascending=False).index
+               .difference(dests.index, sort=False))
+    places = list(dests.index) + [c for c in origins if c not in dests.index]
+    plot_w = REPORT_WIDTH - 2 * EDGE
+    screen = [_screen(pts.loc[c, "lon"], pts.loc[c, "lat"], plot_w, MAP_PLOT_HEIGHT) for c in places]
+    positions = place_labels(screen, [name[c] for c in places], plot_w, MAP_PLOT_HEIGHT)
+    unlabelled = [name[c] for c, p in zip(places, positions) if p is None]
+    for c, position in zip(places, positions):
+        is_dest = c in colour
+        total_text = None
+        if is_dest:
+            g = drawn[drawn["destination"] == c]
+            cens = bool(g["censored"].any())
+            total_text = format_total(math.nan if cens else g["value"].sum(), g["lower"].sum(), g["upper"].sum(),
+                                      lang, int(g["censored_cells"].sum()))
+        fig.add_trace(go.Scattergeo(
+            lon=[pts.loc[c, "lon"]], lat=[pts.loc[c, "lat"]],
+            mode="markers+text" if position else "markers",
+            marker=dict(size=11 if is_dest else 7, symbol="circle" if is_dest else "circle-open",
+                        color=colour[c] if is_dest else INK, line=dict(color=INK, width=1)),
+            text=[esc(name[c])] if position else None, textposition=position or "middle right",
+            textfont=dict(size=MAP_LABEL_SIZE, color=INK), hoverinfo="text",
+            hovertext=[esc(_("fmt.item", lang, name=name[c], value=total_text) if is_dest else name[c])],
+            name=esc(name[c]) if is_dest else None, showlegend=is_dest,
+        ))
+    # width legend: lines of round sizes, drawn as the map draws them
+    steps = [v for v in WIDTH_STEPS if v <= biggest] or [int(biggest)]
+    for v in steps[-3:]:
+        fig.add_trace(go.Scattergeo(
+            lon=[None], lat=[None], mode="lines", line=dict(width=width(v), color=MUTED), hoverinfo="skip",
+            name=esc(_("flows.map.width_item", lang, n=format_total(v, v, v, lang))),
+            showlegend=True,
+        ))
+    fig.update_layout(
+        geo=dict(scope="world", resolution=110, projection=dict(type="natural earth"),
+                 showland=True, showcountries=True, showcoastlines=True, showframe=False),
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom",
+                    font=dict(size=MAP_LABEL_SIZE + 1)),
+    )  # the whole world: great-circle lines leave any box fitted to their end points
     period = _period_text(f, lang)
     if title is None:
         title = _("flows.title.map", lang, period=period)
-    extra = []
+    extra = [_("flows.note.direction", lang)]
     if eligible > len(top):
         extra.append(_("flows.note.top", lang, n=len(top), total=eligible))
     if missing:
         extra.append(_("flows.note.not_drawn", lang, items=", ".join(missing)))
+    if unlabelled:
+        extra.append(_("flows.note.unlabelled", lang, items=", ".join(unlabelled)))
     alt = _("flows.alt.map", lang, title=title, items=items_text(items, lang, limit=10))
-    return _finish(fig, f, top, lang=lang, kind="flow_map", title=title, alt=alt,
-                   note=_notes(f, lang, note, extra), catalog=catalog, plot_height=460, rank=True)
+    fig = _finish(fig, f, top, lang=lang, kind="flow_map", title=title, alt=alt,
+                  note=_notes(f, lang, note, extra), catalog=catalog, plot_height=MAP_PLOT_HEIGHT, rank=True)
+    meta = dict(fig.layout.meta)
+    meta["traffickstats"] = dict(meta["traffickstats"], labels={name[c]: p for c, p in zip(places, positions)})
+    fig.update_layout(meta=meta)
+    return fig
 
 
 # --- table ----------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import atomic, csvsafe
 
-__all__ = ["validate", "fetch", "write_rejects"]
+__all__ = ["validate", "fetch", "snapshot", "write_rejects"]
 
 
 def write_rejects(rejects, path) -> Path:
@@ -82,4 +82,23 @@ def fetch(args) -> int:
               f"  saved to {record['path']} (sha256 {record['sha256'][:16]}…, version "
               f"{record['source_version'] or 'unknown'}; {record['accepted']:,} rows accepted, "
               f"{record['rejected']:,} rejected)", file=sys.stdout)
+    return 0
+
+
+def snapshot(args) -> int:
+    """``traffickstats data snapshot glotip PATH [--out FOLDER] [--json]``."""
+    from .snapshot import write_extract
+
+    sidecar = write_extract(args.path, args.out)
+    if args.json:
+        print(json.dumps(sidecar, ensure_ascii=False))
+    else:
+        out = Path(args.out) if args.out else None
+        from .snapshot import extract_dir
+
+        folder = out or extract_dir()
+        print(f"{sidecar['dataset']} release {sidecar['release'] or 'unknown'}: {sidecar['rows']:,} rows of "
+              f"{sidecar['release_rows']['accepted']:,} accepted ({sidecar['release_rows']['rejected']:,} "
+              f"rejected by the loader)\n  written to {folder / sidecar['file']} and {sidecar['file'][:-4]}.json "
+              f"(original sha256 {sidecar['original']['sha256'][:16]}…)")
     return 0

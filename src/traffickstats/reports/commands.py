@@ -30,6 +30,25 @@ def default_output(notebook: Path, resolved: dict, declared: dict) -> Path:
     return Path.cwd() / ("-".join(parts) + (f".{lang}" if lang else "") + ".html")
 
 
+def with_cached_datasets(datasets: dict) -> dict:
+    """Empty dataset parameters filled with the release ``traffickstats data fetch`` cached (its
+    checksum still matching), each said on stderr; what the user passed always wins."""
+    from ..loaders.fetch import DATASETS as FETCHABLE
+    from ..loaders.fetch import cache_record, cached_dataset
+
+    out = dict(datasets)
+    for name, value in datasets.items():
+        if value or name not in FETCHABLE:
+            continue
+        path = cached_dataset(name)
+        if path is not None:
+            out[name] = str(path)
+            version = (cache_record(name) or {}).get("source_version") or "unknown"
+            print(f"traffickstats: using the cached {name} release {version} ({path}); "
+                  f"pass --{name} to use another file", file=sys.stderr)
+    return out
+
+
 def report(args) -> int:
     """``traffickstats report NOTEBOOK [-p KEY VALUE ...] [-f FILE] [-y YAML] [--out FILE]``.
 
@@ -41,6 +60,8 @@ def report(args) -> int:
 
     src = resolve_notebook(args.notebook)
     resolved, declared = checked_parameters(src, _given(args))
+    cached = with_cached_datasets({k: resolved.get(k) or "" for k in ("glotip", "gsi") if k in declared})
+    resolved.update({k: v for k, v in cached.items() if v})
     out = Path(args.out) if args.out else default_output(src, resolved, declared)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise ParameterError(f"--out {out}: the file name must end in .html or .pdf")
@@ -75,8 +96,8 @@ def pack(args) -> int:
         plan=plan,
         langs=langs,
         countries=parse_countries(args.countries),
-        datasets={"glotip": args.glotip, "ctdc": args.ctdc, "gsi": args.gsi,
-                  "names": getattr(args, "names", None)},
+        datasets=with_cached_datasets({"glotip": args.glotip, "ctdc": args.ctdc, "gsi": args.gsi,
+                                       "names": getattr(args, "names", None)}),
         formats=parse_formats(args.formats),
         jobs=args.jobs,
         self_contained=args.self_contained,

@@ -9,8 +9,10 @@ Robustness:
 
 - every report's parameters are checked (and resolved: "Maroc" -> "MAR") before any kernel
   starts; a bad plan fails as a whole, with one message naming the report and parameter;
-- each report runs in its own worker process (and its kernel in its own process); one
-  failure is recorded (manifest, index, ``<name>.failed.ipynb``) and the others go on;
+- each report runs in its own worker process (and its kernel in its own process, forked
+  fresh from the pack's warm fork server, see ``kernel``); one failure is recorded (manifest,
+  index, ``<name>.failed.ipynb``) and the others go on; workers, the fork server and its
+  kernels end with the pack, even when it is killed;
 - every file is written under a temporary name and renamed (``atomic``), and the manifest
   is rewritten after each report, so an interrupted run loses only the reports in flight;
 - a report whose inputs (notebook source, dataset files, bundled data), parameters,
@@ -225,8 +227,14 @@ def _up_to_date(prev: dict | None, key: str, out: Path) -> bool:
 
 # --- one report (runs in a worker process) ----------------------------------------------
 
-def _warm_worker() -> None:
-    """Process-pool initializer: pay papermill/nbconvert/jupytext imports once per worker."""
+def _warm_worker(fork_server: tuple | None = None) -> None:
+    """Process-pool initializer: die with the pack, fork kernels from the pack's fork server,
+    and pay papermill/nbconvert/jupytext imports once per worker."""
+    from .kernel import die_with_parent, use_server
+
+    die_with_parent()
+    if fork_server:
+        use_server(*fork_server)
     os.environ.setdefault("TRAFFICKSTATS_NO_PROGRESS", "1")
     import jupytext  # noqa: F401
     import nbconvert  # noqa: F401
@@ -492,9 +500,13 @@ def render_pack(
                 "reports": [e for e in [*entries.values(), *kept.values()] if e.get("status") != "pending"]}
 
     bar = _Progress(len(tasks), progress)
-    own_pool = None
+    own_pool = server = None
     if tasks and executor is None:
+        from .kernel import start_server  # one warm fork server for every worker's kernels
+
+        server = start_server(kernel, notebooks={resolve_notebook(t["notebook"]) for t in tasks})
         own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
+                                          initargs=((server.address, server.prefix) if server else None,),
                                           mp_context=multiprocessing.get_context("spawn"))
     pool = executor or own_pool
     broken = 0
@@ -517,6 +529,8 @@ def render_pack(
         bar.close()
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
+        if server is not None:
+            server.close()
 
     script = getattr(sys.modules["__main__"], "__file__", None)
     if tasks and broken == len(tasks) and script and own_pool is not None:
