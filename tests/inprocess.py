@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 
 from IPython.core.displaypub import DisplayPublisher
@@ -63,6 +64,16 @@ def run(notebook: str, **params) -> Shown:
 
 
 def _run(notebook: str, **params) -> Shown:
+    # An IPython shell puts its own module in sys.modules["__main__"] (no __spec__): a later
+    # test that starts worker processes (spawn, dask) would fail to prepare them. Put it back.
+    main = sys.modules["__main__"]
+    try:
+        return _run_in_shell(notebook, **params)
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _run_in_shell(notebook: str, **params) -> Shown:
     nb = load_notebook_path(notebook)
     shell = InteractiveShell.instance()
     shown = Shown()
