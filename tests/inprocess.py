@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 
 from IPython.core.displaypub import DisplayPublisher
@@ -63,6 +64,16 @@ def run(notebook: str, **params) -> Shown:
 
 
 def _run(notebook: str, **params) -> Shown:
+    # An IPython shell puts its own module in sys.modules["__main__"] (no __spec__): a later
+    # test that starts worker processes (spawn, dask) would fail to prepare them. Put it back.
+    main = sys.modules["__main__"]
+    try:
+        return _run_in_shell(notebook, **params)
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _run_in_shell(notebook: str, **params) -> Shown:
     nb = load_notebook_path(notebook)
     shell = InteractiveShell.instance()
     shown = Shown()
@@ -102,3 +113,29 @@ def visible(html: str) -> str:
     html = re.sub(r'\b(href|src|aria-label)="[^"]*"', " ", html)
     text = html_mod.unescape(re.sub(r"<[^>]+>", " ", html) + " " + labels)
     return re.sub(r"[\u00a0\u202f\s]+", " ", text)
+
+
+def as_notebook(shown: Shown, parameters: dict | None = None, extra_outputs=()):
+    """The outputs of an in-process run as an executed notebook node (one code cell), with
+    papermill's parameters in its metadata, as the engine reads executed reports."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=o["data"], metadata=o["metadata"])
+                    for o in [*extra_outputs, *shown.outputs]]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["papermill"] = {"parameters": dict(parameters or {})}
+    return nb
+
+
+def png_bytes(width: int = 4, height: int = 2) -> bytes:
+    """A GENERATED white PNG of the given size (stands in for a rendered picture)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

@@ -239,15 +239,35 @@ def pdf_text(path: Path) -> str:
     return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+def pptx_text(path: Path) -> str:
+    """Every text of a PowerPoint deck: its slides' shapes and its speaker notes (python-pptx)."""
+    from pptx import Presentation
+
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        parts += [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(parts)
+
+
 def leaks_in_pack(folder: Path) -> tuple[list[str], dict[str, int]]:
-    """Every output of a rendered pack searched; returns (findings, how many files of each kind)."""
+    """Every output of a rendered pack searched; returns (findings, how many files of each kind):
+    report pages, each chart's own page, the index pages, executed notebooks (and their
+    figures), PDFs, decks (slides and speaker notes) and PNGs."""
     folder = Path(folder)
-    out, seen = [], {"html": 0, "ipynb": 0, "figures": 0, "pdf": 0, "png": 0}
+    out, seen = [], {"html": 0, "chart_pages": 0, "index": 0, "ipynb": 0, "figures": 0, "pdf": 0, "png": 0,
+                     "pptx": 0}
     for path in sorted(folder.rglob("*")):
         rel = str(path.relative_to(folder))
-        if path.suffix == ".html" and path.name != "index.html":
-            seen["html"] += 1
+        if path.suffix == ".html":
+            kind = ("index" if path.parent == folder and path.name.startswith("index")
+                    else "chart_pages" if "charts" in path.relative_to(folder).parts else "html")
+            seen[kind] += 1
             out += leaks_in_html(path.read_text(encoding="utf-8"), rel)
+        elif path.suffix == ".pptx":
+            seen["pptx"] += 1
+            out += leaks_in_text(pptx_text(path), rel)
         elif path.suffix == ".ipynb":
             seen["ipynb"] += 1
             nb = json.loads(path.read_text(encoding="utf-8"))

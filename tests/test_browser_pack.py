@@ -89,12 +89,16 @@ def test_regional_and_country_reports_have_charts(rendered_pack):
 
 
 def test_index_opens_offline_and_links_to_every_report(rendered_pack, open_offline):
-    rec = open_offline(rendered_pack.out / "index.html")
-    assert rec.problems() == {}
-    hrefs = rec.page.eval_on_selector_all(".card a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = []
+    for page in ("index.html", "index.en.html", "index.ar.html"):  # one per language
+        rec = open_offline(rendered_pack.out / page)
+        assert rec.problems() == {}
+        hrefs += rec.page.eval_on_selector_all(".card h2 a[href$='.html']",
+                                              "els => els.map(e => e.getAttribute('href'))")
     assert sorted(hrefs) == sorted(REPORTS)
     for href in hrefs:
         assert (rendered_pack.out / href).is_file(), href
+    rec = open_offline(rendered_pack.out / "index.html")
     # following a link opens the report, still offline
     with rec.page.expect_navigation():
         rec.page.click("a[href='fr/country_brief-TUN.html']")
@@ -155,7 +159,8 @@ def test_data_table_toggle_and_csv_download(rendered_pack, open_offline, tmp_pat
     assert download.suggested_filename.endswith(".csv")
     path = Path(tmp_path / download.suggested_filename)
     download.save_as(path)
-    text = path.read_text(encoding="utf-8-sig")
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # the file's own CRLF line ends
+        text = fh.read()
     rows = list(csv.DictReader(io.StringIO(text)))
     from traffickstats.schema import COLUMNS
 

@@ -13,6 +13,7 @@ place, that the text shows literally and nothing ran.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -750,3 +751,109 @@ def test_junk_memory_does_not_grow_with_the_file(tmp_path):
     (small_peak, small_size), (big_peak, big_size) = peaks[2], peaks[8]
     assert big_peak - small_peak < 0.1 * (big_size - small_size), peaks
     assert big_peak < big_size, peaks
+
+
+# --- conference media: index, deck, chart pages and embed codes, print dossier --------------
+
+def _live_markup(text: str) -> list[str]:
+    return [p for p in (r"<script>window.__pwned", r"<img\s", r"<svg\s+onload", r"<iframe src=\"https://", r"<style>body",
+                        r"<a\s[^>]*href=\"javascript") if re.search(p, text)]
+
+
+def test_index_shows_hostile_report_texts_as_text(tmp_path):
+    from datetime import datetime, timezone
+
+    from traffickstats.reports import index
+
+    entries = [{"output": f"fr/r{i}.html", "lang": "fr", "status": "ok" if i % 2 else "failed",
+                "title": payload, "summary": payload, "error": payload, "executed": f"fr/r{i}.failed.ipynb",
+                "outputs": [f"fr/r{i}.html", f"fr/r{i}.pdf", f"fr/r{i}.pptx"], "thumbnail": None}
+               for i, payload in enumerate(PAYLOADS.values())]
+    written = index.write(tmp_path, entries, created=datetime(2026, 11, 30, tzinfo=timezone.utc))
+    page = written[0].read_text(encoding="utf-8")
+    assert _live_markup(page) == [] and "<script" not in page
+    for payload in PAYLOADS.values():
+        assert html.escape(payload) in page
+
+
+def test_deck_keeps_hostile_text_as_text(tmp_path):
+    import zipfile
+    from datetime import date
+
+    from inprocess import png_bytes
+    from pptx import Presentation
+
+    from traffickstats.reports import deck
+    from traffickstats.reports.outline import KeyMessage
+
+    payloads = list(PAYLOADS.values()) + [NULL_PAYLOAD]
+    content = deck.DeckContent(
+        lang="fr", title=payloads[0], date=date(2026, 11, 30),
+        messages=[KeyMessage(p, (p,), (p,)) for p in payloads[:4]],
+        charts=[deck.ChartSlide(title=p, subtitle=p, source=p, notes=[p], picture=png_bytes()) for p in payloads])
+    path = deck.write(content, tmp_path / "hostile.pptx")
+    prs = Presentation(str(path))
+    shown = [s.text_frame.text for sl in prs.slides for s in sl.shapes if s.has_text_frame]
+    for p in payloads:
+        assert deck.clean(p) in shown or any(deck.clean(p) in t for t in shown), p[:40]
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            xml = z.read(name).decode("utf-8", "replace")
+            assert "TargetMode=\"External\"" not in xml and "<script" not in xml, name
+            assert "hlinkClick" not in xml, name
+
+
+@pytest.fixture(scope="module")
+def hostile_media(hostile_report):
+    """The hostile report's chart pages, its page with embed codes and its print page."""
+    import nbformat
+
+    from traffickstats.reports import dossier, embed
+    from traffickstats.reports.html import PageInfo, export
+
+    out = hostile_report["html"].parent
+    nb = nbformat.read(out / "hostile.ipynb", as_version=4)
+    pages = embed.write_pages(nb, out / "charts" / "hostile", out / "assets")
+    info = PageInfo(lang="fr", title=hostile_report["label"], notebook="hostile.py")
+    with_codes = out / "hostile-embeds.html"
+    with_codes.write_text(export(nb, info, assets_href="assets", embeds="charts/hostile"), encoding="utf-8")
+    printed = out / "hostile-print.html"
+    printed.write_text(dossier.page(nb, info), encoding="utf-8")
+    return {"pages": pages, "with_codes": with_codes, "print": printed}
+
+
+SAFE_STATE = """() => ({
+    pwned: typeof window.__pwned,
+    js_links: Array.from(document.querySelectorAll('[href],[src]')).map(e => e.getAttribute('href') || e.getAttribute('src'))
+        .filter(u => /^\\s*javascript:/i.test(u)),
+    handlers: Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes)
+        .filter(a => /^on/i.test(a.name)).map(a => e.tagName + ' ' + a.name)),
+    injected: document.querySelectorAll('main img, main svg[onload], main iframe, main style').length,
+    codes: Array.from(document.querySelectorAll('details.ts-embed textarea')).map(t => t.value),
+    titles: Array.from(document.querySelectorAll('.gtitle')).map(t => t.textContent),
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_chart_pages_embed_codes_and_print_page_stay_inert(hostile_media, hostile_report, browser):
+    from pack_fixtures import watched_page
+
+    assert len(hostile_media["pages"]) == hostile_report["n"]
+    for path in [*hostile_media["pages"], hostile_media["with_codes"], hostile_media["print"]]:
+        text = path.read_text(encoding="utf-8")
+        assert _live_markup(text) == [], path.name
+        ctx = browser.new_context()
+        rec = watched_page(ctx)
+        rec.page.goto(path.as_uri())
+        rec.page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1",
+                                   timeout=30000)
+        state = rec.page.evaluate(SAFE_STATE)
+        ctx.close()
+        assert state["pwned"] == "undefined" and state["js_links"] == [] and state["handlers"] == [], path.name
+        assert state["injected"] == 0 and rec.dialogs == [] and rec.blocked == [] and rec.page_errors == [], path.name
+        if path == hostile_media["with_codes"]:
+            # each code is an iframe snippet whose title attribute holds the payload, escaped
+            assert len(state["codes"]) == hostile_report["n"]
+            for code, payload in zip(state["codes"], PAYLOADS.values()):
+                assert code.startswith('<iframe src="charts/hostile/') and html.escape(payload) in code

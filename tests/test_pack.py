@@ -29,14 +29,15 @@ def write_plan(folder: Path, *reports: str, languages=("fr", "en")) -> Path:
     return path
 
 
-def test_default_plan_is_24_reports_with_agreed_names():
+def test_default_plan_is_36_reports_in_three_languages_with_agreed_names():
     specs = pack.plan_reports()
-    assert len(specs) == 24
+    assert len(specs) == 36
     names = [s.output for s in specs]
     assert "fr/country_brief-TUN.html" in names and "en/country_brief-CHE.html" in names
     assert names[3:12] == [f"fr/country_brief-{c}.html" for c in
                            ("TUN", "MAR", "DZA", "EGY", "LBN", "FRA", "SRB", "BEL", "CHE")]
-    assert {s.parameters["lang"] for s in specs} == {"fr", "en"}
+    assert {s.parameters["lang"] for s in specs} == {"fr", "en", "ar"}
+    assert "ar/country_brief-TUN.html" in names and "ar/flows.html" in names
     only = pack.plan_reports(langs=("ar",), countries=("MAR",), datasets={"glotip": HELLO})
     assert [s.output for s in only] == ["ar/global_overview.html", "ar/mediterranean_brief.html", "ar/flows.html",
                                         "ar/country_brief-MAR.html"]
@@ -145,24 +146,32 @@ def test_manifest_fields(failing_pack):
     assert ok["figures"] == ["fixture_bar", "chart2"]
     if ok.get("thumbnail") is None:
         assert any("png" in w for w in ok["warnings"]) and ok["outputs"] == ["fr/hello.html"]
-    else:  # one image per named chart, the first is the index thumbnail
+    else:  # one slide per named chart and a thumbnail of the first chart for the index
         assert ok["outputs"][1:] == ["fr/images/hello/fixture_bar.png", "fr/images/hello/fixture_bar-slide2x.png",
-                                     "fr/images/hello/chart2.png", "fr/images/hello/chart2-slide2x.png"]
-        assert ok["thumbnail"] == "fr/images/hello/fixture_bar.png"
+                                     "fr/images/hello/chart2.png", "fr/images/hello/chart2-slide2x.png",
+                                     "fr/thumbs/hello.png"]
+        assert ok["thumbnail"] == "fr/thumbs/hello.png"
         assert all((failing_pack["out"] / o).read_bytes()[:4] == b"\x89PNG" for o in ok["outputs"][1:])
 
 
 @pytest.mark.slow
 def test_index_links_and_escaping(failing_pack):
     html = (failing_pack["out"] / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in html and "Conference pack" in html and "Dossier de la conférence" in html
-    assert 'href="fr/hello.html"' in html
+    en = (failing_pack["out"] / "index.en.html").read_text(encoding="utf-8")
+    # one page per language, each with the switch to the other
+    assert '<html lang="fr" dir="ltr">' in html and "Dossier de la conférence" in html
+    assert '<html lang="en" dir="ltr">' in en and "Conference pack" in en
+    assert 'href="index.en.html"' in html and 'href="index.html"' in en
+    assert 'href="fr/hello.html"' in html and "en/boom" not in html
     assert "Fixture Tunis &amp; &lt;Sfax&gt;" in html and "<Sfax>" not in html
+    # no internal ids or parameters on the cards
+    assert "name=&#x27;" not in html and "hello.py" not in html
     # the failing report is listed with its error, escaped; the failed notebook is linked
-    assert "deliberate failure &lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script>alert(1)" not in html
-    assert 'href="en/boom.failed.ipynb"' in html
-    assert re.search(r"<script[^>]*src=", html) is None
+    assert "deliberate failure &lt;script&gt;alert(1)&lt;/script&gt;" in en
+    assert "<script>alert(1)" not in en
+    assert 'href="en/boom.failed.ipynb"' in en
+    for page in (html, en):
+        assert re.search(r"<script", page) is None
 
 
 @pytest.mark.slow

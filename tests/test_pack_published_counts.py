@@ -1,7 +1,8 @@
-"""The default pack, rendered for real in French, English and Arabic with slide images and print
-PDFs, publishes no count of 1 to 4 people or cases anywhere: HTML text and tables, the Plotly
-JSON of every chart (what the PNG slides are rendered from), the CSV downloads embedded in the
-pages, and the text of every PDF (``pdftotext``, Debian poppler-utils). Also checks that what
+"""The default pack, rendered for real in French, English and Arabic with slide images, print
+PDFs and decks, publishes no count of 1 to 4 people or cases anywhere: HTML text and tables
+(report pages, each chart's own page, the index), the Plotly JSON of every chart (what the PNG
+slides are rendered from), the CSV downloads embedded in the pages, the text of every PDF
+(``pdftotext``, Debian poppler-utils) and of every deck (slides and speaker notes). Also checks that what
 the rule writes instead ("moins de 5") and what makes a number true (qualifier, base, partial
 period) reached the published files. About six minutes on two cores.
 """
@@ -27,7 +28,7 @@ def pack(tmp_path_factory):
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: `make system-deps` installs Debian's poppler-utils")
     out = tmp_path_factory.mktemp("published") / "pack"
-    status = cli.main(["pack", "--out", str(out), "--lang", "fr,en,ar", "--formats", "html,png,pdf"])
+    status = cli.main(["pack", "--out", str(out), "--lang", "fr,en,ar", "--formats", "html,png,pdf,pptx"])
     assert status == 0, (out / "manifest.json").read_text(encoding="utf-8")
     return out
 
@@ -36,7 +37,8 @@ def test_no_published_count_below_5_in_any_output(pack):
     leaks, seen = leaks_in_pack(pack)
     assert leaks == [], "\n".join(leaks[:20])
     # the search looked at every kind of output of the 36 reports (12 per language)
-    assert seen["html"] == seen["ipynb"] == seen["pdf"] == 36 and seen["figures"] > 50 and seen["png"] > 50
+    assert seen["html"] == seen["ipynb"] == seen["pdf"] == seen["pptx"] == 36 and seen["index"] == 3
+    assert seen["figures"] > 50 and seen["png"] > 50 and seen["chart_pages"] > 50
 
 
 def test_the_algeria_brief_says_fewer_than_5_in_each_language_and_format(pack):

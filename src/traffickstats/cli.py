@@ -182,6 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
                             help="inline plotly.js and map data (the default; kept for scripts)")
     rep.set_defaults(func=_handler("traffickstats.reports.commands:report"))
 
+    ch = sub.add_parser(
+        "chart", help="one chart of the bundled data (PNG/SVG slide or an HTML page)",
+        description="Render one chart of the bundled observations: fact ids (ILO12-01 or "
+        "ILO12-01,GLOTIP09-01) or a query of column=value terms (indicator=forced_labour "
+        "geo_scheme=ilo2012 measure=estimate_stock; year=2021). The chart kind follows the rows.")
+    ch.add_argument("query", help="fact id(s) or column=value terms")
+    ch.add_argument("--format", choices=["png", "svg", "html"], default="png")
+    ch.add_argument("--lang", choices=["fr", "en", "ar"], default="fr")
+    ch.add_argument("--out", help="output file (default: <chart name>.<format> in the current folder)")
+    ch.set_defaults(func=_handler("traffickstats.reports.commands:chart"))
+
     pack = sub.add_parser(
         "pack", help="render the conference pack (or any plan)",
         description="Render every report of a plan (default: the shipped conference plan) into "
@@ -197,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--ctdc")
     pack.add_argument("--gsi")
     pack.add_argument("--names", help="reviewed names file applied when the datasets are loaded")
-    pack.add_argument("--formats", default="html,png,pdf", help="html,png,svg,pdf")
+    pack.add_argument("--formats", default="html,png,pdf,pptx",
+                      help="any of html,png,svg,pdf,pptx (default: html,png,pdf,pptx)")
     pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores)")
     pack.add_argument("--self-contained", action="store_true")
     pack.add_argument("--force", action="store_true", help="re-render even up-to-date reports")

@@ -288,8 +288,10 @@ def sources(report: Report) -> None:
     if shown.empty:
         return
     text = footnote_text(shown, report.lang, catalog=report.catalog)
+    cites = list(dict.fromkeys(report.cite(s) for s in shown["source_id"]))
+    # the engine reads them (reports.outline): the print cover and the deck list the sources
     page.show_html(f'<h2>{page.esc(report.t("section.sources"))}</h2><p class="ts-sources">{page.esc(text)}</p>',
-                   plain=text)
+                   plain=text, metadata={"traffickstats": {"sources": cites}})
 
 
 def exact_number(value, lang: str) -> str:

@@ -8,7 +8,9 @@ A notebook decides which messages it says; this module only makes each one hones
   selected from it). With no rows, or a missing figure, it returns None: a message the data
   cannot support is not written.
 - :func:`show` writes « Messages clés » / "Key messages" / «الرسائل الرئيسية» with at most five
-  messages, each followed by its source and reference, and records the sources as shown.
+  messages, each followed by its source and reference, and records the sources as shown; the
+  output's metadata carries them too (``{"traffickstats": {"key_messages": [{"text", "sources",
+  "refs"}]}}``, read by the render engine's ``reports.outline``).
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ def show(report: Report, messages) -> None:
     if not kept:
         return
     esc = page.esc
-    items, plain = [], []
+    items, plain, told = [], [], []
     for m in kept:
+        told.append({"text": m.text, "sources": [report.cite(s) for s in m.sources], "refs": list(m.refs)})
         cites = report.t("fmt.list_sep").join(report.cite(s) for s in m.sources)
         ref = report.t("msg.ref", refs=report.t("fmt.comma").join(m.refs))
         items.append(f'<li><p>{esc(m.text)}</p><p class="ts-note ts-msg-source">{esc(report.t("msg.source", sources=cites))}'
@@ -76,5 +79,7 @@ def show(report: Report, messages) -> None:
         plain.append(f"{m.text} ({cites}; {ref})")
         report.keep(pd.DataFrame({"source_id": list(m.sources)}))
     heading = report.t("section.key_messages")
+    # the engine reads them from the output's metadata (reports.outline): the index's one-line
+    # summary, the deck's key messages slide
     page.show_html(f'<section class="ts-key-messages"><h2>{esc(heading)}</h2><ol>{"".join(items)}</ol></section>',
-                   plain=heading + "\n" + "\n".join(plain))
+                   plain=heading + "\n" + "\n".join(plain), metadata={"traffickstats": {"key_messages": told}})

@@ -189,4 +189,4 @@ class Report:
 
     def citation(self, source_id: str) -> str:
         """A full citation line ("Source : BIT (2012), ...") in the report language."""
-        return citation(source_id, self.lang if self.lang in ("fr", "en") else "en", catalog=self.catalog)
+        return citation(source_id, self.lang, catalog=self.catalog)

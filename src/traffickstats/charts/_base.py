@@ -13,6 +13,7 @@ the reader should see. The metadata in ``fig.layout.meta["traffickstats"]`` keep
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -29,7 +30,7 @@ from ..schema import COLUMNS, period_text, with_years
 from . import layout
 from .labels import (base_label, base_text, footnote_text, geo_label, is_computed,
                      period_label, same_figure_note, series_label, source_citation, value_label)
-from .style import EDGE, REPORT_WIDTH, TEMPLATE_NAME, register
+from .style import TEMPLATE_NAME, WEB, Typography, register
 
 #: Measures that are modelled, not counted: their charts say "estimation modélisée".
 ESTIMATE_MEASURES = {"estimate_stock", "money_estimate"}
@@ -202,7 +203,7 @@ def _cartesian(fig: go.Figure) -> bool:
 def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: str, alt: str,
            note: str | None = None, catalog=None, horizontal_bars: bool = False,
            axis_space: int | None = None, height: int | None = None, plot_height: int | None = None,
-           top_space: int = 0, base_notes: bool = True) -> go.Figure:
+           top_space: int = 0, base_notes: bool = True, finding: str | None = None) -> go.Figure:
     """Apply template, title, locale separators, footnote, notes, direction, margins and metadata.
 
     Margins come from the texts (``charts.layout``): the top one holds every line of the
@@ -210,7 +211,11 @@ def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: st
     the side ones the category labels; the bottom one the x axis (``axis_space`` px when the
     chart knows better, e.g. 10 for a map) and the footnote. ``plot_height`` is the height
     the plot area needs: the figure's height is that plus the margins. ``height`` instead
-    fixes the figure's height.
+    fixes the figure's height. ``finding``: one sentence saying what the chart shows, computed
+    from its rows (a slide's title).
+
+    These layout choices are kept in the metadata (``layout``) so that ``charts.restyle`` can
+    lay the same figure out again for a slide, the print dossier or a thumbnail.
     """
     from .style import apply_direction
 
@@ -226,44 +231,70 @@ def finish(fig: go.Figure, obs: pd.DataFrame, *, lang: str, kind: str, title: st
         separators=plotly_separators(lang),
     )
     apply_direction(fig, rtl, horizontal_bars=horizontal_bars)
-
     m = fig.layout.margin
-    left = m.l if m.l is not None else EDGE
-    right = m.r if m.r is not None else EDGE
+    hints = {"margin": {"l": m.l, "r": m.r}, "axis_space": axis_space, "top_space": top_space,
+             "plot_height": plot_height, "height": height}
+    lay_out(fig, WEB, hints, title_height=layout.title_height(len(heading)),
+            footnote=layout.footnote_lines([footnote] + notes), rtl=rtl)
+    name = slugify(title)
+    if name == "chart" or not re.search("[a-z]", name):  # no Latin letters (Arabic): kind and digest
+        name = f"{kind.replace('_', '-')}-{hashlib.sha1(title.encode('utf-8')).hexdigest()[:8]}"
+    finding = finding[:1].upper() + finding[1:] if finding else None
+    table = data_table(obs, lang, catalog)
+    csv = csvsafe.to_csv(obs[[c for c in COLUMNS if c in obs.columns]])  # formula-leading text defused
+    sources = list(dict.fromkeys(obs["source_id"].astype(str)))
+    fig.update_layout(meta={"traffickstats": {
+        "kind": kind, "lang": lang, "dir": "rtl" if rtl else "ltr", "name": name, "title": title,
+        "sources": sources, "citations": list(dict.fromkeys(source_citation(s, lang, catalog) for s in sources)),
+        "footnote": footnote, "notes": notes, "alt": alt, "finding": finding,
+        "secondary": is_secondary(obs), "estimate": is_estimate(obs),
+        "table": table, "csv": csv, "layout": hints,
+    }})
+    return fig
+
+
+def lay_out(fig: go.Figure, t: Typography, hints: dict, *, title_height: int, footnote: list[str],
+            rtl: bool, footnote_size: float | None = None) -> go.Figure:
+    """Margins, value-axis ticks and the footnote annotation of ``fig`` for the medium ``t``.
+
+    ``hints`` are the chart function's layout choices at the web size (``finish``): the side
+    margins it asked for, ``axis_space``, ``top_space``, ``plot_height`` / ``height``; pixel
+    hints are scaled by ``t.scale``. ``footnote``: its lines, plain text (escaped here). A
+    fixed ``t.height`` (a slide) wins over the hinted heights.
+    """
+    k = t.scale
+    asked = hints.get("margin") or {}
+    left = asked["l"] * k if asked.get("l") is not None else t.edge
+    right = asked["r"] * k if asked.get("r") is not None else t.edge
     cartesian = _cartesian(fig)
     if cartesian:  # room for the widest category / tick label of any vertical axis, on its side
         for name in _axes(fig, "y"):
-            need = EDGE + layout.side_space(fig, name)
+            need = t.edge + layout.side_space(fig, name, t)
             if fig.layout[name].side == "right":
                 right = max(right, need)
             else:
                 left = max(left, need)
-        width = REPORT_WIDTH - left - right
+        width = t.width - left - right
         for name in _axes(fig, "x"):
             dom = fig.layout[name].domain or (0, 1)
-            layout.thin_ticks(fig, name, width * (dom[1] - dom[0]))
-    if axis_space is None:
-        axis_space = (layout.bottom_space(fig) if cartesian else 0) + layout.GAP
-    lines = layout.footnote_lines([footnote] + notes)
-    fig.add_annotation(**layout.footnote_annotation(
-        [esc(line) for line in lines], rtl=rtl, side_margin=right if rtl else left, below=axis_space))
-    top = layout.title_height(len(heading)) + top_space + layout.legend_height(fig, REPORT_WIDTH - left - right)
-    bottom = axis_space + layout.footnote_height(len(lines)) + EDGE
+            layout.thin_ticks(fig, name, width * (dom[1] - dom[0]), t)
+    axis_space = hints.get("axis_space")
+    axis_space = (axis_space * k if axis_space is not None
+                  else (layout.bottom_space(fig, "xaxis", t) if cartesian else 0) + layout.GAP * k)
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != layout.FOOTNOTE_NAME]
+    if footnote:
+        fig.add_annotation(**layout.footnote_annotation(
+            [esc(line) for line in footnote], rtl=rtl, side_margin=int(right if rtl else left),
+            below=int(axis_space), t=t, size=footnote_size))
+    top = title_height + (hints.get("top_space") or 0) * k + layout.legend_height(fig, t.width - left - right, t)
+    bottom = axis_space + (layout.footnote_height(len(footnote), t, footnote_size) if footnote else 0) + t.edge
     fig.update_layout(margin=dict(l=int(left), r=int(right), t=int(top), b=int(bottom)))
-    if plot_height:
-        fig.update_layout(height=int(top + plot_height + bottom))
-    elif height:
-        fig.update_layout(height=height)
-    name = slugify(title)
-    table = data_table(obs, lang, catalog)
-    csv = csvsafe.to_csv(obs[[c for c in COLUMNS if c in obs.columns]])  # formula-leading text defused
-    fig.update_layout(meta={"traffickstats": {
-        "kind": kind, "lang": lang, "dir": "rtl" if rtl else "ltr", "name": name, "title": title,
-        "sources": list(dict.fromkeys(obs["source_id"].astype(str))),
-        "footnote": footnote, "notes": notes, "alt": alt,
-        "secondary": is_secondary(obs), "estimate": is_estimate(obs),
-        "table": table, "csv": csv,
-    }})
+    if t.height:
+        fig.update_layout(height=t.height, width=t.width)
+    elif hints.get("plot_height"):
+        fig.update_layout(height=int(top + hints["plot_height"] * k + bottom))
+    elif hints.get("height"):
+        fig.update_layout(height=int(hints["height"] * k))
     return fig
 
 

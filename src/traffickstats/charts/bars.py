@@ -98,5 +98,8 @@ def ranked_bar(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, by
         zip([_category(r, by, lang) for _i, r in obs.iterrows()], labels), lang))
     # bars get their own height; title, legend and footnote margins come on top (a long
     # footnote used to squeeze the bars until category labels were dropped)
+    plain = [_category(r, by, lang) for _i, r in obs.iterrows()]
+    finding = (_("finding.top", lang, name=plain[0], value=labels[0])
+               if (~cens).sum() >= 2 and not cens.iloc[0] else None)
     return finish(fig, obs, lang=lang, kind="ranked_bar", title=title, alt=alt, note=note,
-                  catalog=catalog, horizontal_bars=True, plot_height=100 + 48 * len(obs))
+                  catalog=catalog, horizontal_bars=True, plot_height=100 + 48 * len(obs), finding=finding)

@@ -15,14 +15,15 @@ from collections.abc import Mapping
 _ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _BR = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
 RLI, PDI = "\u2067", "\u2069"
-_BIDI_CONTROLS = ("\u2066", "\u2067", "\u2068", "\u202a", "\u202b", "\u202d", "\u202e")
 #: Subtrees that hold data or metadata, not text drawn on the chart.
 _NOT_DRAWN = {"meta", "customdata", "ids", "locations", "uid", "template"}
 
 
 
 def _isolate_line(line: str) -> str:
-    if not _ARABIC.search(line) or line.startswith(_BIDI_CONTROLS):
+    # a line that merely starts with an isolate of its own (a Latin title in an Arabic
+    # citation, FSI ... PDI) is still wrapped: only a line wrapped here before is left alone
+    if not _ARABIC.search(line) or (line.startswith(RLI) and line.endswith(PDI)):
         return line
     return f"{RLI}{line}{PDI}"
 
@@ -53,3 +54,23 @@ def is_rtl(fig: dict) -> bool:
     meta = (fig.get("layout") or {}).get("meta")
     ts = meta.get("traffickstats") if isinstance(meta, Mapping) else None
     return isinstance(ts, Mapping) and (ts.get("dir") == "rtl" or ts.get("lang") == "ar")
+
+
+_OPENERS = ("\u2066", "\u2067", "\u2068")  # LRI, RLI, FSI
+
+
+def balance_isolates(lines: list[str]) -> list[str]:
+    """Wrapped lines whose isolates stay whole: a line that ends inside an isolate (a Latin
+    title cut by the wrap) closes it, and the next line opens it again, so each line of an
+    Arabic footnote lays its runs out on its own (a line is a paragraph for plotly.js)."""
+    out, still_open = [], []
+    for line in lines:
+        stack = list(still_open)
+        for ch in line:
+            if ch in _OPENERS:
+                stack.append(ch)
+            elif ch == PDI and stack:
+                stack.pop()
+        out.append("".join(still_open) + line + PDI * len(stack))
+        still_open = stack
+    return out

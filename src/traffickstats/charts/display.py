@@ -51,16 +51,23 @@ def _script_safe(chart_html: str) -> str:
     return chart_html
 
 
-def chart_div(fig: go.Figure, lang: str | None = None) -> str:
-    """The plotly div + inline ``Plotly.newPlot`` call, without plotly.js itself."""
+def chart_div(fig: go.Figure, lang: str | None = None, *, static: bool = False) -> str:
+    """The plotly div + inline ``Plotly.newPlot`` call, without plotly.js itself.
+
+    ``static``: a picture for print (no mode bar, no hover, the figure's own width).
+    """
     m = meta(fig)
     height = fig.layout.height or 520
     if is_rtl(fig.to_dict()):  # Arabic lines mixing numbers/Latin read right to left
         fig = go.Figure(bidi_isolate(fig.to_dict()), skip_invalid=True)
+    config = figure_config(lang or m["lang"], m["name"])
+    width = "100%"
+    if static:
+        config.update(staticPlot=True, displayModeBar=False, responsive=False)
+        width = f"{fig.layout.width}px" if fig.layout.width else "100%"
     out = fig.to_html(
-        full_html=False, include_plotlyjs=False, include_mathjax=False,
-        config=figure_config(lang or m["lang"], m["name"]),
-        div_id=_div_id(fig, m["name"]), default_width="100%", default_height=f"{height}px",
+        full_html=False, include_plotlyjs=False, include_mathjax=False, config=config,
+        div_id=_div_id(fig, m["name"]), default_width=width, default_height=f"{height}px",
     )
     return _script_safe(out)
 
@@ -93,6 +100,31 @@ def html_block(fig: go.Figure, lang: str | None = None) -> str:
         f'<p class="ts-download"><a download="{e(m["name"])}.csv" href="{e(csv_href(m["csv"]))}">'
         f"{e(_('download_csv', lang))}</a></p>"
         f"</figcaption></figure>"
+    )
+
+
+#: Chart kinds whose values are not all written on the chart: the print dossier lists them.
+PRINT_TABLE_KINDS = {"time_series", "sankey"}
+#: A longer data table is left out of print (the chart and the CSV of the web page have it).
+PRINT_TABLE_ROWS = 30
+
+
+def print_block(fig: go.Figure, lang: str | None = None) -> str:
+    """The chart as the A4 print dossier shows it: laid out again for the page
+    (``charts.restyle.for_print``: the text column's width, print sizes, title and footnote
+    whole, inside the picture), drawn static; no toggle, no download link, no mode bar. The
+    data table is printed open where the chart does not write its values, else left out."""
+    from .restyle import for_print
+
+    m = meta(fig)
+    lang = lang or m["lang"]
+    e = html.escape
+    table = ""
+    if m["kind"] in PRINT_TABLE_KINDS and 0 < len(m["table"]["rows"]) <= PRINT_TABLE_ROWS:
+        table = _table_html(m["table"])
+    return (
+        f'<figure class="ts-chart ts-print-chart ts-{e(m["kind"])}" role="group" aria-label="{e(m["alt"])}" '
+        f'lang="{e(lang)}" dir="{text_direction(lang)}">{chart_div(for_print(fig), lang, static=True)}{table}</figure>'
     )
 
 

@@ -73,4 +73,10 @@ def headline(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
     # footnote's bottom as finish() computed it, so nothing is squeezed into anything else.
     margin = fig.layout.margin
     fig.update_layout(height=int((margin.t or 90) + offset + 24 + (margin.b or 0)))
+    # what a slide of this card shows (charts.restyle): the value, what it counts, the context
+    n_label = 1 + sum(1 for text, size, _c in lines[1:] if size == 26)
+    ts = dict(fig.layout.meta["traffickstats"])
+    ts["headline"] = {"value": value, "label": f"{what} · {where}",
+                      "context": [text for text, _s, _c in lines[n_label:]]}
+    fig.update_layout(meta={"traffickstats": ts})
     return fig

@@ -113,27 +113,21 @@ def series_label(row, lang: str) -> str:
     return _("fmt.comma", lang).join(parts)
 
 
-_PREFIX = re.compile(r"^\s*Sources?\s*:\s*")
+_PREFIX = re.compile(r"^\s*(Sources?\s*:|المصدر:|المصادر:)\s*")
 
 
 def footnote_text(obs: pd.DataFrame, lang: str, catalog=None) -> str:
-    """Citations of the observations via ``traffickstats.reference.footnote``.
-
-    The reference module cites in fr / en; Arabic charts use the English citations (titles
-    are not translated anyway) behind the Arabic word for "Source(s)".
-    """
+    """Citations of the observations via ``traffickstats.reference.footnote``, in ``lang``:
+    Arabic citations have Arabic words around the publishers and titles, which stay in their
+    original language."""
     from ..reference import footnote
 
-    if lang in ("fr", "en"):
-        return footnote(obs, lang, catalog=catalog)
-    text = footnote(obs, "en", catalog=catalog)
-    word = _("sources" if text.startswith("Sources") else "source", lang)
-    return _PREFIX.sub(f"{word}: ", text) if text else text
+    return footnote(obs, lang, catalog=catalog)
 
 
 def source_citation(source_id: str, lang: str, catalog=None) -> str:
     """One source as the data table shows it, without the "Source :" prefix."""
     from ..reference import citation
 
-    text = citation(source_id, lang if lang in ("fr", "en") else "en", catalog=catalog)
+    text = citation(source_id, lang, catalog=catalog)
     return _PREFIX.sub("", text)

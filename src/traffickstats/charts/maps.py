@@ -77,5 +77,9 @@ def choropleth(obs: pd.DataFrame, lang: str = "fr", title: str | None = None,
         periods = set(zip(obs["period_start"], obs["period_end"]))
         title = what[:1].upper() + what[1:] + (_("fmt.comma", lang) + period_label(obs.iloc[0], lang) if len(periods) == 1 else "")
     alt = _("alt.choropleth", lang, title=title, items=items_text(zip(names, labels), lang, limit=12))
+    finding = None
+    if len(known) >= 2:  # the largest figure mapped (censored countries have none)
+        top = max(known, key=lambda i: obs["value"].iloc[i])
+        finding = _("finding.top", lang, name=names[top], value=labels[top])
     return finish(fig, obs, lang=lang, kind="choropleth", title=title, alt=alt, note=note,
-                  catalog=catalog, axis_space=10, plot_height=460)
+                  catalog=catalog, axis_space=10, plot_height=460, finding=finding)

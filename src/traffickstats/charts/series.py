@@ -90,6 +90,12 @@ def time_series(obs: pd.DataFrame, lang: str = "fr", title: str | None = None, c
         what = series_label(obs.iloc[0], lang)
         title = what[:1].upper() + what[1:]
     alt = _("alt.time_series", lang, title=title, items=_("fmt.list_sep", lang).join(p[1] for p in pairs))
+    finding = None
+    known = obs[obs["value"].notna() & ~obs["censored"]]
+    if obs[color].nunique() == 1 and len(known):  # one line: its latest figure, not a trend
+        last = known.iloc[-1]
+        finding = _("finding.latest", lang, name=_name(last, color, lang), value=value_label(last, lang),
+                    period=period_label(last, lang))
     return finish(fig, obs, lang=lang, kind="time_series", title=title, alt=alt, note=note,
-                  catalog=catalog, plot_height=400)
+                  catalog=catalog, plot_height=400, finding=finding)
 

@@ -87,5 +87,10 @@ def stacked_shares(obs: pd.DataFrame, lang: str = "fr", title: str | None = None
         what = series_label(first, lang)
         title = what[:1].upper() + what[1:]
     alt = _("alt.stacked_shares", lang, title=title, items=items_text(pairs, lang, limit=12))
+    finding = None
+    if len(groups) == 1 and len(obs) >= 2:  # one bar: its largest part
+        top = obs.loc[obs["value"].idxmax()]
+        finding = _("finding.largest_part", lang, name=label(by, top[by], lang), value=value_label(top, lang))
     return finish(fig, obs.drop(columns="_group"), lang=lang, kind="stacked_shares", title=title, alt=alt,
-                  note=note, catalog=catalog, horizontal_bars=True, plot_height=100 + 110 * len(groups))
+                  note=note, catalog=catalog, horizontal_bars=True, plot_height=100 + 110 * len(groups),
+                  finding=finding)

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -52,6 +54,44 @@ FOOTNOTE_FONT_SIZE = 14
 #: Distance between tick labels and axis title, in px (``title.standoff``), both axes.
 TITLE_STANDOFF = 12
 TICK_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Text sizes and the width a chart is laid out for, in one medium.
+
+    ``WEB`` is what chart functions lay a figure out with (the report column); ``SLIDE``,
+    ``PRINT`` and ``THUMB`` are the media ``charts.restyle`` lays the same figure out again for.
+    ``least`` is the smallest size any drawn text may have in that medium (body, ticks,
+    labels); the footnote alone may go down to ``footnote``.
+    """
+
+    name: str
+    width: int  # px the figure is laid out (and its texts wrapped) for
+    base: int  # body, ticks, legend, axis titles
+    title: int
+    footnote: int
+    edge: int = EDGE  # free space between the figure's edge and any text
+    height: int | None = None  # a fixed figure height (slides), else from the content
+    least: int = 0  # smallest drawn text
+    subtitle: int = 0  # the chart's own title under a slide's finding
+
+    @property
+    def scale(self) -> float:
+        """How much larger than the web layout pixel distances are drawn (fonts, gaps, markers)."""
+        return self.base / BASE_FONT_SIZE
+
+
+#: The report page (what chart functions produce).
+WEB = Typography("web", REPORT_WIDTH, BASE_FONT_SIZE, TITLE_FONT_SIZE, FOOTNOTE_FONT_SIZE, EDGE)
+#: A 1920x1080 slide read from the back of a room: a title of 44 px (about 22 pt on a 13.33-inch
+#: slide), body and ticks 26 px, the source 22 px.
+SLIDE = Typography("slide", SLIDE_WIDTH, 26, 44, 22, 48, height=SLIDE_HEIGHT, least=24, subtitle=30)
+#: A chart in the A4 print dossier: the page's text column (210 mm less 2 x 14 mm of margin,
+#: 182 mm = 688 CSS px), body 12 px (9 pt), source 10 px.
+PRINT = Typography("print", 680, 12, 16, 10, 6, least=10)
+#: The index's preview of a report: 800x450, drawn at about a third of that in a card.
+THUMB = Typography("thumb", 800, 26, 36, 18, 24, height=450, least=24)
 
 
 def _template() -> go.layout.Template:

@@ -283,10 +283,14 @@ def population(geo=None, year=None, prefix: str = DEFAULT_POPULATION_PREFIX) -> 
 _CITE = {
     "fr": {"one": "Source : ", "many": "Sources : ", "sep": " ; ", "via": ", tel que rapporté par "},
     "en": {"one": "Source: ", "many": "Sources: ", "sep": "; ", "via": ", as reported by "},
-    # Arabic: publications have no Arabic titles in the catalogue, so the English citation
-    # follows the Arabic words (the original title is what a reader looks up).
-    "ar": {"one": "المصدر: ", "many": "المصادر: ", "sep": "؛ ", "via": "، كما أوردته "},
+    # Arabic: the words around a citation are Arabic (« المصدر: », the Arabic comma, « كما
+    # أوردته »); publishers and titles stay in their original language (what a reader looks
+    # up), each set apart with FSI ... PDI so a Latin title keeps its own order inside the
+    # right-to-left line (parentheses and years included).
+    "ar": {"one": "المصدر: ", "many": "المصادر: ", "sep": "؛ ", "via": "، كما أوردته ", "comma": "، "},
 }
+#: First-strong isolate: a run of another script laid out in its own direction (Unicode bidi).
+FSI, PDI = "\u2068", "\u2069"
 
 
 def _cite_record(rec: dict, lang: str) -> str:
@@ -299,9 +303,14 @@ def _cite_record(rec: dict, lang: str) -> str:
     title = (rec.get("title_fr") if fr else None) or rec["title"]
     # a loaded dataset may carry no publication year (CTDC): cite it without one, never guess
     year = rec.get("year")
-    text = f"{publisher} ({int(year)}), {title}" if year is not None and not pd.isna(year) else f"{publisher}, {title}"
-    if rec.get("evidence") == "secondary" and rec.get("reported_by"):
-        text += _CITE[lang]["via"] + rec["reported_by"]
+    who = f"{publisher} ({int(year)})" if year is not None and not pd.isna(year) else publisher
+    outlet = rec.get("reported_by") if rec.get("evidence") == "secondary" else None
+    if lang == "ar":
+        text = f"{FSI}{who}{PDI}{_CITE['ar']['comma']}{FSI}{title}{PDI}"
+        return text + (_CITE["ar"]["via"] + f"{FSI}{outlet}{PDI}" if outlet else "")
+    text = f"{who}, {title}"
+    if outlet:
+        text += _CITE[lang]["via"] + outlet
     return text
 
 

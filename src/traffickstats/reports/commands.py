@@ -116,3 +116,34 @@ def pack(args) -> int:
     for r in result.failed:
         print(f"traffickstats: FAILED {r['output']}: {r['error']}", file=sys.stderr)
     return 1 if result.failed else 0
+
+
+CHART_FORMATS = ("png", "svg", "html")
+
+
+def chart(args) -> int:
+    """``traffickstats chart FACT_OR_QUERY --format png|svg|html [--lang] [--out]``: one chart
+    of the bundled data (the kind chosen from the rows, ``charts.pick``). PNG and SVG are
+    the 1920x1080 slide (``charts.restyle``); HTML is the chart's own page, self-contained."""
+    from .. import atomic
+    from ..charts.pick import chart as pick_chart
+
+    fmt = args.format
+    fig = pick_chart(args.query, lang=args.lang)
+    name = fig.layout.meta["traffickstats"]["name"]
+    out = Path(args.out) if args.out else Path.cwd() / f"{name}.{fmt}"
+    if out.suffix.lower() != f".{fmt}":
+        raise ParameterError(f"--out {out}: with --format {fmt} the file name must end in .{fmt}")
+    if fmt == "html":
+        from .embed import page
+
+        atomic.write_text(out, page(fig.to_dict()))
+    else:
+        from ..charts.export import SIZES, export_figures
+        from ..charts.restyle import for_slide
+
+        written = export_figures({out.stem: for_slide(fig)}, out.parent, [fmt], sizes=SIZES[:1])
+        if written[0].resolve() != out.resolve():  # a name export_figures had to sanitise
+            written[0].replace(out)
+    print(out)
+    return 0

@@ -17,8 +17,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_") or "chart"
 
 
-def extract(nb) -> list[tuple[str, dict]]:
-    """``[(name, figure_dict), ...]`` in display order; unnamed charts are ``chart<n>``."""
+def named_outputs(nb) -> list[tuple[str, dict]]:
+    """``[(name, output), ...]``: every output that draws a chart, with the chart's file name
+    (unique in the report), in display order; unnamed charts are ``chart<n>``."""
     found, seen = [], set()
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -32,16 +33,41 @@ def extract(nb) -> list[tuple[str, dict]]:
             while name in seen:  # the same chart function used twice
                 name += "_"
             seen.add(name)
-            found.append((name, dict(fig)))
+            found.append((name, out))
     return found
 
 
-def export(figures: dict[str, dict], out_dir: Path, formats: list[str]) -> list[Path]:
-    """Write ``{name: figure}`` into ``out_dir`` (``<name>.png``, ``<name>-slide2x.png``,
-    ``<name>.svg``, ``<name>.pdf``); return every file written."""
-    import plotly.graph_objects as go
+def extract(nb) -> list[tuple[str, dict]]:
+    """``[(name, figure_dict), ...]`` in display order (names as :func:`named_outputs`)."""
+    return [(name, dict(out["data"][PLOTLY_MIME])) for name, out in named_outputs(nb)]
 
+
+def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, exporter=None) -> list[Path]:
+    """Write the slide of each ``{name: figure}`` into ``out_dir`` (``<name>.png``,
+    ``<name>-slide2x.png``, ``<name>.svg``, ``<name>.pdf``); return every file written.
+
+    A slide is the chart laid out again for projection (``charts.restyle.for_slide``: its
+    finding as title, 24 px text and more, the source whole), not the web chart resized.
+    ``exporter``: a started ``charts.export.Exporter`` (default: the one open, else a new one).
+    """
     from ..charts.export import export_figures
+    from ..charts.restyle import for_slide
 
-    figs = {name: go.Figure(fig) for name, fig in figures.items()}
-    return list(export_figures(figs, Path(out_dir), list(formats)))
+    figs = {name: for_slide(fig) for name, fig in figures.items()}
+    return list(export_figures(figs, Path(out_dir), list(formats), exporter=exporter))
+
+
+#: The index's preview of a report (``charts.restyle.THUMB``), one PNG per report.
+THUMB_SIZE = ("thumb", 800, 450, 1)
+
+
+def thumbnail(figure: dict, path: Path, *, exporter=None) -> Path:
+    """The preview of a report in the pack's index: its first chart with large text on a
+    small picture (``charts.restyle.for_thumbnail``), as ``path`` (PNG)."""
+    from ..charts.export import export_figures
+    from ..charts.restyle import for_thumbnail
+
+    path = Path(path)
+    written = export_figures({path.stem: for_thumbnail(figure)}, path.parent, ["png"], sizes=[THUMB_SIZE],
+                             exporter=exporter)
+    return Path(written[0])

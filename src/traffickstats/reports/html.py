@@ -52,22 +52,52 @@ def _chart_html(fig_json: dict) -> str:
     return f'<figure class="ts-chart">{div}</figure>'
 
 
-def prepare(nb):
+def prepare(nb, *, medium: str = "web", embeds: str | None = None):
     """A copy of ``nb`` ready for export: plotly-only outputs get HTML, JavaScript outputs go.
 
     ``application/javascript`` outputs (e.g. plotly's own notebook renderer) need require.js
     and a live kernel frontend; they have no place in an offline page.
+
+    ``medium="print"``: each traffickstats chart is drawn for the A4 page
+    (``charts.display.print_block``) and the page title's own output is left to the cover.
+    ``embeds``: the folder (relative to the page) of the charts' own pages; each chart then
+    offers its "copy embed code" (:mod:`.embed`).
     """
+    from . import embed, figures
+
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
+        kept = []
         for out in cell.get("outputs", []):
             data = out.get("data")
+            if medium == "print" and page_title_of(out):
+                continue  # the cover shows the title
+            kept.append(out)
             if not data:
                 continue
             data.pop("application/javascript", None)
             if PLOTLY_MIME in data and "text/html" not in data:
                 data["text/html"] = _chart_html(data[PLOTLY_MIME])
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    for name, out in figures.named_outputs(nb):
+        fig = out["data"][PLOTLY_MIME]
+        if not embed.is_briefing_chart(fig):
+            continue
+        if medium == "print":
+            out["data"]["text/html"] = embed.print_html(fig)
+        elif embeds is not None:
+            out["data"]["text/html"] = _joined(out["data"].get("text/html", "")) + embed.embed_code(fig, name, embeds)
     return nb
+
+
+def _joined(text) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def page_title_of(output) -> str | None:
+    meta = (output.get("metadata") or {}).get("traffickstats")
+    return str(meta["title"]) if isinstance(meta, dict) and meta.get("title") else None
 
 
 def _outputs(nb):
@@ -89,9 +119,9 @@ def needs_plotly(nb) -> bool:
 def page_title(nb) -> str | None:
     """The title a notebook announced with ``briefing.title()`` (output metadata), if any."""
     for out in _outputs(nb):
-        meta = out.get("metadata", {}).get("traffickstats", {})
-        if isinstance(meta, dict) and meta.get("title"):
-            return str(meta["title"])
+        title = page_title_of(out)
+        if title:
+            return title
     return None
 
 
@@ -139,13 +169,17 @@ def _new_exporter():
     return exporter
 
 
-def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str = "assets") -> str:
+def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str = "assets",
+           medium: str = "web", embeds: str | None = None) -> str:
     """The HTML page for an executed notebook (a string; the caller writes it atomically).
 
     ``assets_href`` is the relative address of the shared assets folder as seen from the
-    page (e.g. ``../assets`` for ``fr/country_brief-TUN.html`` in a pack).
+    page (e.g. ``../assets`` for ``fr/country_brief-TUN.html`` in a pack). ``medium="print"``
+    makes the page the print dossier prints (a cover, charts laid out for A4, no screen
+    controls); ``embeds``: see :func:`prepare`.
     """
-    nb = prepare(nb)
+    cover = _cover(nb, info) if medium == "print" else None
+    nb = prepare(nb, medium=medium, embeds=embeds)
     lang = info.lang
     labels = {k: _(f"footer.{k}", lang) for k in ("parameters", "run_id", "version", "rendered", "notebook")}
     rendered = info.rendered.astimezone(timezone.utc)
@@ -164,10 +198,52 @@ def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str
             "rendered": rendered.strftime("%Y-%m-%d %H:%M UTC"),
             "rendered_iso": rendered.isoformat(timespec="seconds"),
             "labels": labels,
+            "medium": medium,
+            "cover": cover,
+            "copy_script": _COPY_SCRIPT if embeds is not None and medium == "web" else "",
         },
     }
     body, _resources = _exporter().from_notebook_node(nb, resources=resources)
     return body
+
+
+def _cover(nb, info: PageInfo) -> dict:
+    """The print dossier's cover: title, date (in the page's language), the sources cited."""
+    from babel.dates import format_date
+
+    from ..formatting import babel_locale
+    from . import outline
+
+    report = outline.read(nb)
+    lang = info.lang
+    cites = report.citations()
+    more = len(cites) - COVER_SOURCES
+    return {
+        "title": report.title or info.title or info.notebook,
+        "date": format_date(info.rendered.date(), format="long", locale=babel_locale(lang)),
+        "sources_heading": _("section.sources", lang),
+        "sources": cites[:COVER_SOURCES] if more > 1 else cites,
+        "more_sources": _("cover.more_sources", lang, n=more) if more > 1 else "",
+        "note": _("cover.generated", lang, version=__version__),
+    }
+
+
+#: Sources listed on the cover; a longer list ends with "and N more" (all are in the report).
+COVER_SOURCES = 14
+
+
+#: Wires the "copy" buttons of embed codes (no inline handlers: every text stays inert).
+_COPY_SCRIPT = """
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("button[data-ts-copy]") : null;
+  if (!button) { return; }
+  var box = button.parentNode.querySelector("textarea");
+  box.focus(); box.select();  // selected: Ctrl+C works even where copying is refused
+  try { document.execCommand("copy"); } catch (e) { /* the selection stays */ }
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(box.value).catch(function () {}); }
+  button.textContent = button.getAttribute("data-ts-done");
+});
+"""
 
 
 def relative_href(target_dir: Path, page_dir: Path) -> str:

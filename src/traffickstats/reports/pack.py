@@ -53,7 +53,9 @@ from .. import atomic
 from . import assets, figures, index
 from .plan import Plan, ReportSpec, expand, read_plan
 
-FORMATS = ("html", "png", "svg", "pdf")
+FORMATS = ("html", "png", "svg", "pdf", "pptx")
+#: What ``traffickstats pack`` writes by default: pages, slide pictures, print PDFs, decks.
+DEFAULT_FORMATS = ("html", "png", "pdf", "pptx")
 #: Dataset parameters the pack passes to every notebook that declares them (names: the reviewed
 #: names file the datasets are loaded with; hashed with them, so a changed file re-renders).
 DATASETS = ("glotip", "ctdc", "gsi", "names")
@@ -253,40 +255,61 @@ def render_task(task: dict) -> dict:
     A top-level function taking and returning plain dicts, so any executor (process pool,
     dask) can ship it. Never raises for a report's own failure.
     """
-    from . import printpdf, runner
+    from . import runner
 
     out = Path(task["out"])
     html_path = out / task["output"]
     warnings: list[str] = []
+    embeds = None if task["self_contained"] else f"charts/{html_path.stem}"
     try:
         res = runner.render(
             task["notebook"], task["parameters"], html_path,
             self_contained=task["self_contained"], assets_dir=out / "assets",
-            kernel=task["kernel"], title=task["title"],
+            kernel=task["kernel"], title=task["title"], embeds=embeds,
         )
     except (TraffickstatsError, OSError) as exc:  # bad parameters, a folder that cannot be written
         error = str(exc) if isinstance(exc, TraffickstatsError) else str(OutputError.from_os(exc, html_path))
         return {"status": "failed", "error": error, "outputs": [], "seconds": 0.0, "run_id": None,
                 "executed": None, "warnings": warnings, "figures": []}
     outputs = [p.relative_to(out).as_posix() for p in res.outputs]
-    if res.ok and "pdf" in task["formats"]:
-        pdf = html_path.with_suffix(".pdf")
-        try:
-            printpdf.print_pdf(html_path, pdf)
-            outputs.append(pdf.relative_to(out).as_posix())
-        except (TraffickstatsError, OSError) as exc:
-            warnings.append(f"pdf: {exc}")
-    figs = []
+    figs, summary = [], None
     if res.ok and res.executed:
         import nbformat
 
-        figs = [name for name, _ in figures.extract(nbformat.read(res.executed, as_version=4))]
+        from . import outline
+
+        nb = nbformat.read(res.executed, as_version=4)
+        report = outline.read(nb)
+        figs, summary = [name for name, _ in report.charts], report.summary
+        if embeds is not None:
+            outputs += _embed_pages(nb, html_path.parent / embeds, out)
+        if "pdf" in task["formats"]:
+            outputs += _print_pdf(nb, html_path.with_suffix(".pdf"), runner.page_info(res), out, warnings)
     return {
         "status": res.status, "error": res.error, "outputs": outputs, "seconds": res.seconds,
-        "run_id": res.run_id, "title": res.title or task["title"],
+        "run_id": res.run_id, "title": res.title or task["title"], "summary": summary,
         "executed": res.executed.relative_to(out).as_posix() if res.executed else None,
         "warnings": warnings, "figures": figs, "notebook_path": str(res.notebook),
     }
+
+
+def _embed_pages(nb, folder: Path, out: Path) -> list[str]:
+    """Each chart's own page (:mod:`.embed`), beside the report."""
+    from . import embed
+
+    return [p.relative_to(out).as_posix() for p in embed.write_pages(nb, folder, out / "assets")]
+
+
+def _print_pdf(nb, pdf: Path, info, out: Path, warnings: list[str]) -> list[str]:
+    """The report's A4 dossier (:mod:`.dossier`); a failure is a warning, the HTML stands."""
+    from . import dossier
+
+    try:
+        dossier.write_pdf(nb, pdf, info)
+    except (TraffickstatsError, OSError) as exc:
+        warnings.append(f"pdf: {exc}")
+        return []
+    return [pdf.relative_to(out).as_posix()]
 
 
 # --- static images (in the parent: one export call per language folder) ---------------
@@ -300,37 +323,74 @@ def _check_output(out: Path, output: str) -> None:
 
 
 def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[str]:
-    """PNG/SVG of every chart via ``charts.export``; the first PNG becomes the thumbnail."""
+    """Slide pictures (PNG/SVG) of every chart, a thumbnail per report for the index, and a
+    PowerPoint deck per report, through ONE kaleido server (see :func:`_media`)."""
     image_formats = [f for f in formats if f in ("png", "svg")]
-    todo = [e for e in entries if image_formats and e["status"] == "ok" and e.get("figures") and not e.get("up_to_date")]
+    todo = [e for e in entries if e["status"] == "ok" and e.get("executed") and not e.get("up_to_date")
+            and (image_formats or "pptx" in formats)]
     if not todo:
         return []
     import nbformat  # ~1 s to import: only when there is something to export (fast warm reruns)
 
-    problems = []
-    for e in todo:
-        # slides go beside the report, one folder per report: <lang>/images/<report>/<chart>.png
-        html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
-        folder = html_path.parent / "images" / html_path.stem
-        nb = nbformat.read(out / e["executed"], as_version=4)
-        figs = dict(figures.extract(nb))
-        try:
-            written = figures.export(figs, folder, image_formats)
-        except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
-            msg = f"{'/'.join(image_formats)} export failed for {html_path.name}: {type(exc).__name__}: {exc}"
-            problems.append(msg)
+    from ..charts.export import Exporter
+
+    problems: list[str] = []
+    try:
+        exporter = Exporter().start()
+    except TraffickstatsError as exc:  # no Chromium: the HTML and PDFs... stand, said once
+        msg = f"{'/'.join(image_formats + (['pptx'] if 'pptx' in formats else []))} export skipped: {exc}"
+        for e in todo:
             e["warnings"].append(msg)
-            continue
-        keep = {Path(p).name for p in written}
-        for stale in folder.iterdir():  # charts the report no longer draws
-            if stale.is_file() and stale.name not in keep:
-                stale.unlink()
-        for path in written:
-            rel = Path(path).relative_to(out).as_posix()
-            e["outputs"].append(rel)
-            if rel.endswith(".png") and not rel.endswith("-slide2x.png") and not e.get("thumbnail"):
-                e["thumbnail"] = rel
+        return [msg]
+    try:
+        for e in todo:
+            nb = nbformat.read(out / e["executed"], as_version=4)
+            html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
+            _media(e, nb, html_path, out, formats, exporter, problems)
+    finally:
+        exporter.close()
     return problems
+
+
+def _media(entry: dict, nb, html_path: Path, out: Path, formats, exporter, problems: list[str]) -> None:
+    """One report's slides (``<lang>/images/<report>/<chart>.png``), thumbnail
+    (``<lang>/thumbs/<report>.png``) and deck (``<lang>/<report>.pptx``); each failure is a
+    warning on the report, never a lost page."""
+    from . import deck
+
+    def failed(what: str, exc: Exception) -> None:
+        msg = f"{what} export failed for {html_path.name}: {type(exc).__name__}: {exc}"
+        problems.append(msg)
+        entry["warnings"].append(msg)
+
+    figs = figures.extract(nb)
+    image_formats = [f for f in formats if f in ("png", "svg")]
+    if image_formats and figs:
+        folder = html_path.parent / "images" / html_path.stem
+        try:
+            written = figures.export(dict(figs), folder, image_formats, exporter=exporter)
+        except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
+            failed("/".join(image_formats), exc)
+        else:
+            keep = {Path(p).name for p in written}
+            for stale in folder.iterdir():  # charts the report no longer draws
+                if stale.is_file() and stale.name not in keep:
+                    stale.unlink()
+            entry["outputs"] += [Path(p).relative_to(out).as_posix() for p in written]
+    if "png" in formats and figs:
+        try:
+            thumb = figures.thumbnail(figs[0][1], html_path.parent / "thumbs" / f"{html_path.stem}.png",
+                                      exporter=exporter)
+            entry["thumbnail"] = thumb.relative_to(out).as_posix()
+            entry["outputs"].append(entry["thumbnail"])
+        except Exception as exc:  # noqa: BLE001
+            failed("thumbnail", exc)
+    if "pptx" in formats:
+        try:
+            path = deck.build(nb, html_path.with_suffix(".pptx"), title=entry.get("title"), exporter=exporter)
+            entry["outputs"].append(path.relative_to(out).as_posix())
+        except Exception as exc:  # noqa: BLE001
+            failed("pptx", exc)
 
 
 # --- progress ---------------------------------------------------------------------------
@@ -371,7 +431,7 @@ def render_pack(
     langs=None,
     countries=None,
     datasets: dict[str, str] | None = None,
-    formats=("html", "png", "pdf"),
+    formats=DEFAULT_FORMATS,
     jobs: int | None = None,
     self_contained: bool = False,
     force: bool = False,
@@ -386,8 +446,10 @@ def render_pack(
       ``reports``: explicit specs instead of a plan (checked the same way)
     - ``datasets``: ``{"glotip": path, "ctdc": path, "gsi": path}`` passed to every notebook
       that declares the parameter
-    - ``formats``: html always; png/svg via ``charts.export``; pdf via Chromium. A missing
-      module or browser is a warning in the manifest, never a lost HTML report.
+    - ``formats``: html always (with each chart's own page to embed); png/svg: the slides
+      (``charts.restyle``) and the index's thumbnails, via ``charts.export``; pdf: the print
+      dossier via Chromium; pptx: a deck per report (:mod:`.deck`). A missing module or
+      browser is a warning in the manifest, never a lost HTML report.
     - ``executor``: any ``concurrent.futures.Executor`` (e.g. ``client.get_executor()`` of a
       dask ``distributed.Client``); default a process pool of ``jobs`` (``os.cpu_count()``).
     """
@@ -525,7 +587,7 @@ def render_pack(
         e.setdefault("thumbnail", None)
     data = manifest(pack_warnings)
     atomic.write_text(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
-    atomic.write_text(out / "index.html", index.build(data["reports"], created=created, pack_warnings=pack_warnings))
+    index.write(out, data["reports"], created=created, pack_warnings=pack_warnings)
     if state["interrupted"]:
         done = sum(1 for e in entries.values() if e.get("status") not in ("pending", None) and not e.get("up_to_date"))
         earlier = sum(1 for r in data["reports"] if r.get("output") in entries

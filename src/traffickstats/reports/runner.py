@@ -216,6 +216,7 @@ def render(
     title: str | None = None,
     timeout: int = 600,
     start_timeout: int = 120,
+    embeds: str | None = None,
 ) -> RenderResult:
     """Execute ``notebook`` with ``parameters`` and write the offline HTML page ``out``.
 
@@ -225,6 +226,8 @@ def render(
       on failure it is kept as ``<stem>.failed.ipynb`` instead and ``out`` is left untouched.
     - ``kernel``: the Jupyter kernel name, explicit (papermill would otherwise trust the
       notebook's metadata).
+    - ``embeds``: the folder (relative to ``out``) where the pack writes each chart's own
+      page; each chart then offers its "copy embed code" (:mod:`.embed`).
 
     Raises ParameterError before running anything when a parameter is unknown, mistyped
     or not a plain literal, and OutputError when ``out``'s folder cannot be written (before
@@ -248,7 +251,8 @@ def render(
                 page = html.export(nb_out, html.PageInfo(
                     lang=str(params.get("lang", "fr")), title=title or src.stem,
                     notebook=src.name, parameters=params, run_id=result.run_id,
-                ), self_contained=self_contained, assets_href=_assets_href(out, assets_dir, self_contained))
+                ), self_contained=self_contained, assets_href=_assets_href(out, assets_dir, self_contained),
+                    embeds=embeds)
                 result.title = html.page_title(nb_out) or title
             except OutputError as exc:  # the shared assets could not be installed
                 error = str(exc)
@@ -275,11 +279,12 @@ def render(
 
 
 def render_pdf(notebook: str | os.PathLike, parameters: dict[str, Any] | None, out: Path, **kw) -> RenderResult:
-    """Render the page (self-contained, in a temporary folder) and print it to the A4 PDF ``out``.
+    """Render the report and print its A4 dossier (:mod:`.dossier`: cover, charts laid out
+    for the page, page numbers) to ``out``.
 
     The executed notebook is kept beside ``out`` on failure only, like :func:`render`.
     """
-    from .printpdf import print_pdf
+    from . import dossier
 
     out = Path(out).resolve()
     if out.is_dir():
@@ -298,12 +303,21 @@ def render_pdf(notebook: str | os.PathLike, parameters: dict[str, Any] | None, o
                     result.error, result.executed = f"{result.error}; the executed notebook could not be kept ({exc})", None
             return result
         try:
-            print_pdf(page, out)
-        except TraffickstatsError as exc:
+            dossier.write_pdf(result.executed, out, page_info(result))
+        except (TraffickstatsError, OSError) as exc:
+            if isinstance(exc, OSError):
+                exc = OutputError.from_os(exc, out)
             result.status, result.error, result.outputs = "failed", f"PDF: {exc}", []
             return result
     result.outputs, result.executed = [out], None
     return result
+
+
+def page_info(result: RenderResult) -> html.PageInfo:
+    """What a rendered report's pages say about it (language, title, provenance)."""
+    return html.PageInfo(lang=str(result.parameters.get("lang", "fr")), title=result.title or "",
+                         notebook=Path(result.notebook).name, parameters=dict(result.parameters),
+                         run_id=result.run_id or "")
 
 
 def _assets_href(out: Path, assets_dir: Path | None, self_contained: bool) -> str:
@@ -315,5 +329,5 @@ def _assets_href(out: Path, assets_dir: Path | None, self_contained: bool) -> st
     return html.relative_href(assets_dir, out.parent)
 
 
-__all__ = ["RenderResult", "render", "render_pdf", "resolve_notebook", "load_notebook", "prepare",
+__all__ = ["RenderResult", "page_info", "render", "render_pdf", "resolve_notebook", "load_notebook", "prepare",
            "checked_parameters", "ParameterError"]
