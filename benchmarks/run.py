@@ -26,7 +26,9 @@ compared with:
     validate FILE --mapping M --json --rejects R`` on a GENERATED 200 MB junk table
     (``benchmarks/make_junk.py``: every row rejected; target: <= 3x the file size), and, for
     the other side, on a GENERATED table whose rows are all accepted (no target: the result
-    holds one 25-column observation per row).
+    holds one 25-column observation per row);
+(h) the HTML pack on a local ``dask.distributed`` cluster with 1 and then 2 worker processes
+    (``benchmarks/dask_bench.py``, the README's recipe): the speed-up from one worker to two.
 
 ``--quick`` runs a reduced set (one country, French only, fewer charts and rows) as a smoke
 test; its ratios are labelled "quick". Results go to stdout and to ``--out`` (Markdown).
@@ -469,6 +471,37 @@ def measure_junk(work: Path, mb: float = 200, rows_mb: float = 20) -> Result:
     return r
 
 
+# --- (h) dask: one worker, then two -----------------------------------------------------------
+
+def measure_dask(work: Path, quick: bool) -> Result:
+    """(h) the same HTML pack on a local dask cluster of 1, then 2 worker processes
+    (``benchmarks/dask_bench.py``: a fresh process and output folder each; the pack's own wall
+    time, the cluster's start-up apart)."""
+    r = Result("h", "(h) HTML pack on a local dask cluster (worker processes): 1 worker vs 2")
+    print(r.title, flush=True)
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        r.add("not measured: dask[distributed] is not installed (pip install '.[dask]')")
+        return r
+    countries = "TUN" if quick else "TUN,MAR,DZA,EGY,LBN,FRA"
+    got = {}
+    for n in (1, 2):
+        proc = subprocess.run([sys.executable, str(HERE / "dask_bench.py"), "--workers", str(n),
+                               "--out", str(work / f"dask-{n}"), "--lang", "fr", "--countries", countries],
+                              capture_output=True, text=True, env={**os.environ, "TRAFFICKSTATS_NO_PROGRESS": "1"})
+        if proc.returncode != 0:
+            raise RuntimeError(f"dask_bench.py --workers {n} failed: {proc.stderr[-1500:]}")
+        got[n] = json.loads(proc.stdout.strip().splitlines()[-1])
+        if not got[n]["ok"]:
+            raise RuntimeError(f"dask pack with {n} worker(s): failed reports {got[n]['failed']}")
+        r.add(f"{n} worker{'s' if n > 1 else ''}: {got[n]['reports']} reports in {got[n]['wall']:.1f} s "
+              f"(cluster start {got[n]['cluster_start']:.1f} s, not counted)")
+    r.add(f"speed-up from 1 to 2 workers: {got[1]['wall'] / got[2]['wall']:.2f}x on {os.cpu_count()} cores "
+          "(no target: two workers on two cores share them with the kernels they run)")
+    return r
+
+
 # --- report ---------------------------------------------------------------------------------
 
 def render_markdown(info: dict, results: list[Result], quick: bool, seconds: float) -> str:
@@ -488,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="reduced set for a smoke test")
     p.add_argument("--out", default=str(HERE / "results.md"), help="Markdown results file")
-    p.add_argument("--only", default="abcdefg", help="subset of measurements, e.g. 'de'")
+    p.add_argument("--only", default="abcdefgh", help="subset of measurements, e.g. 'de'")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     info = machine()
@@ -508,6 +541,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(measure_ctdc(work, 25_000 if args.quick else 250_000))
         if "g" in args.only:
             results.append(measure_junk(work, 20 if args.quick else 200, 2 if args.quick else 20))
+        if "h" in args.only:
+            results.append(measure_dask(work, args.quick))
     results.sort(key=lambda r: r.key)
     md = render_markdown(info, results, args.quick, time.perf_counter() - t0)
     Path(args.out).write_text(md, encoding="utf-8")
