@@ -587,7 +587,7 @@ def render_pack(
         e.setdefault("thumbnail", None)
     data = manifest(pack_warnings)
     atomic.write_text(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
-    index.write(out, data["reports"], created=created, pack_warnings=pack_warnings)
+    index.write(out, data["reports"], created=created)
     if state["interrupted"]:
         done = sum(1 for e in entries.values() if e.get("status") not in ("pending", None) and not e.get("up_to_date"))
         earlier = sum(1 for r in data["reports"] if r.get("output") in entries
