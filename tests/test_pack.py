@@ -286,3 +286,28 @@ def test_a_rerun_with_nothing_to_do_reuses_the_checked_plan(tmp_path):
     assert not changed["reports"][0]["up_to_date"]
     imported, forced = pack_run("--force")
     assert "papermill" in imported and forced["plan"]["key"] == changed["plan"]["key"]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_forced_rerun_keeps_the_unchanged_pictures_and_deck(tmp_path):
+    """``--force`` renders the report again, but its charts are the same: the slides, the
+    thumbnail and the deck are kept (same inode, same mtime), the manifest counts them reused."""
+    spec = ReportSpec(HELLO, {"lang": "fr", "name": "Tunis"}, "fr/hello.html", "x")
+    first = render_pack(tmp_path, reports=[spec], formats="html,png,pptx", jobs=1, progress=False)
+    assert first.ok and first.reports[0]["exports"]["reused"] == 0
+    media = [o for o in first.reports[0]["outputs"] if o.endswith((".png", ".pptx"))]
+    assert len(media) == 6 and first.reports[0]["exports"]["rendered"] == 6  # 2 charts x 2 sizes, thumb, deck
+    stamps = {o: ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) for o in media}
+    again = render_pack(tmp_path, reports=[spec], formats="html,png,pptx", jobs=1, progress=False, force=True)
+    entry = again.reports[0]
+    assert entry["run_id"] != first.reports[0]["run_id"]  # the page was rendered again
+    assert entry["exports"]["rendered"] == 0 and entry["exports"]["reused"] == 6
+    assert {o: ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) for o in media} == stamps
+    assert sorted(o for o in entry["outputs"] if o.endswith((".png", ".pptx"))) == sorted(media)
+    # another name: the report's title changes, its charts do not: only the deck (title slide) is made again
+    changed = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "fr", "name": "Sfax"}, "fr/hello.html", "x")],
+                          formats="html,png,pptx", jobs=1, progress=False)
+    made = {o for o in media if ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) != stamps[o]}
+    assert made == {"fr/hello.pptx"} and changed.reports[0]["exports"] == {**changed.reports[0]["exports"],
+                                                                          "rendered": 1, "reused": 5}
