@@ -155,10 +155,11 @@ class Exporter:
     ``(path, seconds)`` for every image written.
     """
 
-    def __init__(self, browser_path: str | os.PathLike | None = None, *, timeout: float = 90,
+    def __init__(self, browser_path: str | os.PathLike | None = None, *, timeout: float = 90, tabs: int = 1,
                  **browser_options):
         self.browser_path = browser_path
         self.timeout = timeout
+        self.tabs = max(1, int(tabs))
         self.browser_options = {"proxy_server": OFFLINE_PROXY, **browser_options}
         self.timings: list[tuple[Path, float]] = []
         self.startup_seconds: float | None = None
@@ -181,7 +182,7 @@ class Exporter:
         import kaleido
 
         chromium = find_chromium(self.browser_path)
-        config = (chromium, self.timeout, tuple(sorted(self.browser_options.items())))
+        config = (chromium, self.timeout, self.tabs, tuple(sorted(self.browser_options.items())))
         t0 = time.perf_counter()
         with _server_lock:
             server = kaleido._global_server  # noqa: SLF001 - the singleton start_sync_server uses
@@ -199,7 +200,7 @@ class Exporter:
                     folder.cleanup()
                     raise
                 _server_config, _server_folder = config, folder
-                kaleido.start_sync_server(path=chromium, page_generator=page, timeout=self.timeout,
+                kaleido.start_sync_server(n=self.tabs, path=chromium, page_generator=page, timeout=self.timeout,
                                           silence_warnings=True, **self.browser_options)
             _server_users += 1
             self._open = True
@@ -230,9 +231,9 @@ class Exporter:
                     _server_folder = None
 
     # -- rendering -------------------------------------------------------------------------
-    def _render(self, fig, fmt: str, width: int, height: int, scale: float, what: str) -> bytes:
-        """Bytes of one image via the server, watching that the server thread stays alive
-        (kaleido would otherwise wait forever on a dead browser)."""
+    def _watched(self, call, what: str, seconds: float):
+        """``call()`` in a thread, watching that the server thread stays alive (kaleido would
+        otherwise wait forever on a dead browser) and that it ends within ``seconds``."""
         import kaleido
 
         if not self._open:
@@ -240,17 +241,16 @@ class Exporter:
         server = kaleido._global_server  # noqa: SLF001
         box: dict = {}
 
-        def call():
+        def run():
             try:
-                box["bytes"] = kaleido.calc_fig_sync(
-                    fig, opts={"format": fmt, "width": width, "height": height, "scale": scale})
+                box["value"] = call()
             except BaseException as exc:  # noqa: BLE001 - handed to the caller below
                 box["error"] = exc
 
         with _render_lock:
-            worker = threading.Thread(target=call, name="traffickstats-export", daemon=True)
+            worker = threading.Thread(target=run, name="traffickstats-export", daemon=True)
             worker.start()
-            deadline = time.monotonic() + self.timeout + 15
+            deadline = time.monotonic() + seconds + 15
             while worker.is_alive():
                 worker.join(0.05)
                 thread = getattr(server, "_thread", None)
@@ -258,14 +258,76 @@ class Exporter:
                     raise ExportError(f"{what}: the Chromium export server stopped "
                                       "(browser crashed or could not start)")
                 if worker.is_alive() and time.monotonic() > deadline:
-                    raise ExportError(f"{what}: no image after {self.timeout:.0f} s")
+                    raise ExportError(f"{what}: no image after {seconds:.0f} s")
         if "error" in box:
             exc = box["error"]
             raise ExportError(f"{what}: {type(exc).__name__}: {exc}") from exc
-        data = box.get("bytes")
+        return box.get("value")
+
+    def _render(self, fig, fmt: str, width: int, height: int, scale: float, what: str) -> bytes:
+        """Bytes of one image via the server."""
+        import kaleido
+
+        data = self._watched(lambda: kaleido.calc_fig_sync(
+            fig, opts={"format": fmt, "width": width, "height": height, "scale": scale}), what, self.timeout)
         if not data:
             raise ExportError(f"{what}: the browser returned an empty image")
         return data
+
+    def write_many(self, items) -> tuple[list[Path], list[str]]:
+        """Render many images in ONE call to the server, which spreads them over its ``tabs``
+        (and saves the round trip per image); each written atomically. ``items``:
+        ``(fig, path, format, width, height, scale)``. Returns ``(written, failures)``."""
+        import kaleido
+
+        from ..atomic import temp_name
+
+        items = list(items)
+        if not items:
+            return [], []
+        temps = [temp_name(Path(path)) for _fig, path, *_ in items]
+        specs = [{"fig": _figure_dict(fig), "path": str(tmp),
+                  "opts": {"format": _check_format(fmt), "width": width, "height": height, "scale": scale}}
+                 for (fig, _path, fmt, width, height, scale), tmp in zip(items, temps)]
+        t0 = time.perf_counter()
+        try:
+            errors = self._watched(lambda: kaleido._global_server.call_function(  # noqa: SLF001
+                "write_fig_from_object", specs, cancel_on_error=False),
+                f"{len(items)} images", self.timeout * -(-len(items) // self.tabs)) or ()
+        except BaseException:
+            for tmp in temps:
+                tmp.unlink(missing_ok=True)
+            raise
+        seconds = (time.perf_counter() - t0) / len(items)
+        written, failed = [], [f"{type(e).__name__}: {e}" for e in errors]
+        for (_fig, path, *_rest), tmp in zip(items, temps):
+            if tmp.is_file() and tmp.stat().st_size:
+                try:
+                    os.chmod(tmp, 0o644)  # as traffickstats.atomic: mkstemp made it 0600
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    tmp.unlink(missing_ok=True)
+                    failed.append(f"{Path(path).name}: cannot write: {exc.strerror or exc}")
+                    continue
+                written.append(Path(path))
+                self.timings.append((Path(path), seconds))
+            else:
+                tmp.unlink(missing_ok=True)
+                if not errors:
+                    failed.append(f"{Path(path).name}: the browser returned an empty image")
+        return written, failed
+
+    def images(self, items) -> list[bytes]:
+        """The bytes of many images (``(fig, format, width, height, scale)``) in one call
+        (:meth:`write_many`); raises ExportError if any fails."""
+        items = list(items)
+        with tempfile.TemporaryDirectory(prefix="traffickstats-images-") as work:
+            paths = [Path(work) / f"{i}.{fmt}" for i, (_fig, fmt, *_r) in enumerate(items)]
+            written, failed = self.write_many([(fig, p, fmt, w, h, s) for (fig, fmt, w, h, s), p in zip(items, paths)])
+            if failed or len(written) != len(items):
+                raise ExportError(f"{len(items) - len(written)} of {len(items)} image(s) failed: "
+                                  + "; ".join(failed[:5]))
+            return [p.read_bytes() for p in paths]
 
     def image(self, fig, format: str = "png", width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT,
               scale: float = 1) -> bytes:
@@ -418,8 +480,8 @@ def _joining_exporter() -> Exporter | None:
     with _server_lock:
         if not _server_users or _server_config is None:
             return None
-        browser, timeout, options = _server_config
-        return Exporter(browser, timeout=timeout, **dict(options))
+        browser, timeout, tabs, options = _server_config
+        return Exporter(browser, timeout=timeout, tabs=tabs, **dict(options))
 
 
 def export_figures(figures: Iterable[tuple[str, object]] | Mapping[str, object], out_dir,
@@ -483,14 +545,20 @@ def export_figures(figures: Iterable[tuple[str, object]] | Mapping[str, object],
     if own:
         ex.start()
     try:
+        rendered = [job for job in todo if job[7] is None]
+        if rendered:  # one call for all: the server spreads them over its tabs
+            done, failures = ex.write_many([(fig, path, fmt, width, height, scale)
+                                            for path, _stem, fig, fmt, width, height, scale, _s in rendered])
+            written += done
+            failed += failures
+            if cache is not None:
+                for path in done:
+                    cache.record(path, keys[path])
         for path, stem, fig, fmt, width, height, scale, source in todo:
+            if source is None:
+                continue
             try:
-                if source is not None:
-                    written.append(_write_scaled_down(source[0], source[1], path))
-                else:
-                    if stem not in dicts:
-                        dicts[stem] = _figure_dict(fig)
-                    written.append(ex.write(dicts[stem], path, fmt, width, height, scale))
+                written.append(_write_scaled_down(source[0], source[1], path))
                 if cache is not None:
                     cache.record(path, keys[path])
             except ExportError as exc:

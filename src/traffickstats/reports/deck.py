@@ -259,7 +259,8 @@ def chart_slide(fig: dict, picture: bytes, lang: str) -> ChartSlide:
 
 
 def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
-    """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server."""
+    """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server, in one
+    call (``Exporter.images``: spread over its tabs)."""
     from ..charts.export import Exporter, _joining_exporter
     from ..charts.restyle import DECK, for_deck
 
@@ -270,7 +271,7 @@ def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
     if own:
         ex.start()
     try:
-        return [ex.image(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts]
+        return ex.images([(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts])
     finally:
         if own:
             ex.close()

@@ -38,6 +38,9 @@ from ..errors import TraffickstatsError
 from . import figures
 
 CACHE = ".export-cache.json"
+#: Tabs of the kaleido server: two pictures drawn at once (measured under load on 2 cores:
+#: 0.45 s a 3840x2160 slide in batches over two tabs, 0.50 s over one, 0.66 s one call each).
+TABS = 2
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -139,7 +142,7 @@ class _Browser:
                 from ..charts.export import Exporter
 
                 try:
-                    self._exporter = Exporter().start()
+                    self._exporter = Exporter(tabs=TABS).start()
                 except TraffickstatsError as exc:
                     self.error = exc
             if self.error is not None:
@@ -151,6 +154,12 @@ class _Browser:
 
     def image(self, *args, **kw):
         return self.start().image(*args, **kw)
+
+    def write_many(self, *args, **kw):
+        return self.start().write_many(*args, **kw)
+
+    def images(self, *args, **kw):
+        return self.start().images(*args, **kw)
 
     def close(self) -> None:
         with self._lock:
