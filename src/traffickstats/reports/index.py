@@ -112,11 +112,8 @@ def _switch(lang: str, langs: list[str]) -> str:
     return f'<nav class="langs" aria-label="{esc(_("index.switch", lang))}"><ul>{"".join(items)}</ul></nav>'
 
 
-def build(entries: list[dict], *, lang: str, langs: list[str], created: datetime,
-          pack_warnings: list[str] = ()) -> str:
-    """The index page in ``lang`` for manifest ``entries`` (paths relative to the pack);
-    ``pack_warnings`` (e.g. "png export skipped: no Chromium") are listed above the cards."""
-    warn = "".join(f'<p class="meta">⚠ {esc(w)}</p>' for w in pack_warnings)
+def build(entries: list[dict], *, lang: str, langs: list[str], created: datetime) -> str:
+    """The index page in ``lang`` for manifest ``entries`` (paths relative to the pack)."""
     mine = [e for e in entries if (e.get("lang") or lang) == lang or not e.get("lang")]
     cards = "".join(_card(e, lang) for e in mine)
     when = created.strftime("%Y-%m-%d")
@@ -135,7 +132,7 @@ def build(entries: list[dict], *, lang: str, langs: list[str], created: datetime
 <p class="lead">{esc(_("index.subtitle", lang))}</p>
 </header>
 <main>
-{warn}<ul class="cards">{cards}</ul>
+<ul class="cards">{cards}</ul>
 </main>
 <footer>
 <p>{esc(_("index.created", lang))} {esc(when)} · traffickstats {esc(__version__)}</p>
@@ -151,15 +148,14 @@ def languages(entries: list[dict]) -> list[str]:
     return [x for x in LANGS if x in found] + sorted(x for x in found if x not in LANGS) or ["fr"]
 
 
-def write(out: Path, entries: list[dict], *, created: datetime, pack_warnings: list[str] = ()) -> list[Path]:
+def write(out: Path, entries: list[dict], *, created: datetime) -> list[Path]:
     """Write one index page per language into the pack folder ``out``; return them (the
     first is ``index.html``). Pages of languages the pack no longer has are removed."""
     langs = languages(entries)
     written = []
     for lang in langs:
         path = Path(out) / page_name(lang, langs[0])
-        atomic.write_text(path, build(entries, lang=lang, langs=langs, created=created,
-                                             pack_warnings=pack_warnings))
+        atomic.write_text(path, build(entries, lang=lang, langs=langs, created=created))
         written.append(path)
     for stale in Path(out).glob("index.*.html"):
         if stale not in written:
