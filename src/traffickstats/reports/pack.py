@@ -18,6 +18,10 @@ Robustness:
 - a report whose inputs (notebook source, dataset files, bundled data), parameters,
   formats and package version are unchanged, and whose outputs exist, is skipped.
 
+Exports: slides, thumbnails, decks and print PDFs are made in the pack's own process by
+:mod:`.exports` (one kaleido server, one Chromium for print), each report as soon as it is
+rendered, while the workers render the others; unchanged pictures are kept.
+
 Parallelism: any ``concurrent.futures.Executor`` works. The default is a process pool of
 ``jobs`` workers whose initializer imports papermill/nbconvert once per worker. To render
 across machines, pass a dask executor (the output folder must be on a shared filesystem
@@ -380,8 +384,9 @@ def render_pack(
       that declares the parameter
     - ``formats``: html always (with each chart's own page to embed); png/svg: the slides
       (``charts.restyle``) and the index's thumbnails, via ``charts.export``; pdf: the print
-      dossier via Chromium; pptx: a deck per report (:mod:`.deck`). A missing module or
-      browser is a warning in the manifest, never a lost HTML report.
+      dossier via Chromium; pptx: a deck per report (:mod:`.deck`); all made by the export
+      pass (:mod:`.exports`) as reports finish. A missing module or browser is a warning in
+      the manifest, never a lost HTML report.
     - ``executor``: any ``concurrent.futures.Executor`` (e.g. ``client.get_executor()`` of a
       dask ``distributed.Client``); default a process pool of ``jobs`` (``os.cpu_count()``).
     """
