@@ -287,6 +287,7 @@ class ExportPass:
     # -- the lanes' work -----------------------------------------------------------------
     def _add(self, entry: dict, outputs: list[str], warnings: list[str], **fields) -> None:
         with self._lock:
+            entry["exports_pending"] = (entry.get("exports_pending") or 1) - 1 or None
             entry["outputs"] = sorted([*entry["outputs"], *outputs], key=_rank)
             entry["warnings"] = [*entry["warnings"], *warnings]
             entry.update(fields)

@@ -230,6 +230,7 @@ def _read_manifest(out: Path) -> dict:
 
 def _up_to_date(prev: dict | None, key: str, out: Path) -> bool:
     return bool(prev and prev.get("status") == "ok" and prev.get("key") == key and prev.get("outputs")
+                and not prev.get("exports_pending")
                 and all((out / o).is_file() for o in prev["outputs"]))
 
 
@@ -450,7 +451,8 @@ def render_pack(
         listed = []
         for output, e in entries.items():
             if e.get("status") != "pending":
-                listed.append({k: v for k, v in e.items() if not k.startswith("_")})
+                listed.append({k: v for k, v in e.items()
+                               if not k.startswith("_") and not (k == "exports_pending" and not v)})
             elif _up_to_date(previous.get(output), (previous.get(output) or {}).get("key"), out):
                 listed.append(previous[output])  # not rendered again (yet): its earlier files stand
             elif state["interrupted"]:
@@ -518,7 +520,9 @@ def render_pack(
                              rendered=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
             bar.advance(output, entry["status"] == "ok")
             save_progress()
-            for _ in range(exports.put(entry)):
+            with lock:  # until its exports are made, a report is not up to date (an interrupted pack)
+                entry["exports_pending"] = exports.put(entry) or None
+            for _ in range(entry["exports_pending"] or 0):
                 bar.queued()
         script = getattr(sys.modules["__main__"], "__file__", None)
         if tasks and broken == len(tasks) and script and own_pool is not None:
