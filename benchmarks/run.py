@@ -27,7 +27,11 @@ compared with:
     (``benchmarks/make_junk.py``: every row rejected; target: <= 3x the file size), and, for
     the other side, on a GENERATED table whose rows are all accepted (no target: the result
     holds one 25-column observation per row);
-(h) the HTML pack on a local ``dask.distributed`` cluster with 1 and then 2 worker processes
+(h) the default-format pack (``traffickstats pack``: html, png, pdf, pptx) vs the HTML-only pack
+    (``--formats html``) of the same reports, each into a fresh folder, alternated in one run,
+    with the peak memory (PSS) of each process tree and the machine's load average around
+    them (target: <= 2x the HTML-only wall time);
+(i) the HTML pack on a local ``dask.distributed`` cluster with 1 and then 2 worker processes
     (``benchmarks/dask_bench.py``, the README's recipe): the speed-up from one worker to two.
 
 ``--quick`` runs a reduced set (one country, French only, fewer charts and rows) as a smoke
@@ -287,6 +291,39 @@ def measure_pack(work: Path, quick: bool) -> list[Result]:
     return [a, b, f]
 
 
+# --- (h) default formats vs HTML only ---------------------------------------------------------
+
+def measure_formats(work: Path, quick: bool) -> Result:
+    """The default-format pack vs the HTML-only pack of the same reports, fresh folders, alternated."""
+    langs, countries = (("fr",), ("TUN",)) if quick else (("fr", "en"), None)
+    label = "quick: 4 reports (fr, TUN)" if quick else "default pack: 24 reports"
+    r = Result("h", f"(h) default-format pack (html, png, pdf, pptx) vs HTML-only pack ({label})")
+    print(r.title, flush=True)
+
+    def cmd(folder: Path, *formats: str) -> list[str]:
+        return ([str(BIN / "traffickstats"), "pack", "--out", str(folder), "--lang", ",".join(langs)]
+                + (["--countries", ",".join(countries)] if countries else []) + list(formats))
+
+    html, full, loads = [], [], [os.getloadavg()[0]]
+    for i in range(2 if quick else 1):  # alternated: a change in the machine's load weighs on both
+        html.append(_run_measured(cmd(work / f"html-{i}", "--formats", "html")))
+        full.append(_run_measured(cmd(work / f"full-{i}")))
+        loads.append(os.getloadavg()[0])
+    pack = work / f"full-{len(full) - 1}"
+    made = {ext: len(list(pack.rglob(f"*.{ext}"))) for ext in ("png", "pdf", "pptx")}
+    t_html, t_full = (sum(x[0] for x in runs) / len(runs) for runs in (html, full))
+    ratio = t_full / t_html
+    r.ok = ratio <= 2
+    r.add(f"traffickstats pack --formats html: {', '.join(f'{x[0]:.1f}' for x in html)} s wall, "
+          f"{sum(x[2] for x in html) / len(html):.1f} s CPU, peak {_mb(max(x[1] for x in html))}")
+    r.add(f"traffickstats pack (default formats html,png,pdf,pptx): {', '.join(f'{x[0]:.1f}' for x in full)} s wall, "
+          f"{sum(x[2] for x in full) / len(full):.1f} s CPU, peak {_mb(max(x[1] for x in full))}; wrote "
+          f"{made['png']} PNG, {made['pdf']} PDF, {made['pptx']} decks")
+    r.add(f"ratio default / HTML only = {ratio:.2f}x (target <= 2x: {_verdict(r.ok)}); 1-minute load average "
+          f"{', '.join(f'{x:.1f}' for x in loads)} (before and after each pair; {os.cpu_count()} cores)")
+    return r
+
+
 # --- (c) export ---------------------------------------------------------------------------
 
 def measure_export(quick: bool) -> Result:
@@ -471,13 +508,13 @@ def measure_junk(work: Path, mb: float = 200, rows_mb: float = 20) -> Result:
     return r
 
 
-# --- (h) dask: one worker, then two -----------------------------------------------------------
+# --- (i) dask: one worker, then two -----------------------------------------------------------
 
 def measure_dask(work: Path, quick: bool) -> Result:
-    """(h) the same HTML pack on a local dask cluster of 1, then 2 worker processes
+    """(i) the same HTML pack on a local dask cluster of 1, then 2 worker processes
     (``benchmarks/dask_bench.py``: a fresh process and output folder each; the pack's own wall
     time, the cluster's start-up apart)."""
-    r = Result("h", "(h) HTML pack on a local dask cluster (worker processes): 1 worker vs 2")
+    r = Result("i", "(i) HTML pack on a local dask cluster (worker processes): 1 worker vs 2")
     print(r.title, flush=True)
     try:
         import distributed  # noqa: F401
@@ -521,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="reduced set for a smoke test")
     p.add_argument("--out", default=str(HERE / "results.md"), help="Markdown results file")
-    p.add_argument("--only", default="abcdefgh", help="subset of measurements, e.g. 'de'")
+    p.add_argument("--only", default="abcdefghi", help="subset of measurements, e.g. 'de'")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
     info = machine()
@@ -542,6 +579,9 @@ def main(argv: list[str] | None = None) -> int:
         if "g" in args.only:
             results.append(measure_junk(work, 20 if args.quick else 200, 2 if args.quick else 20))
         if "h" in args.only:
+            (work / "formats-bench").mkdir()
+            results.append(measure_formats(work / "formats-bench", args.quick))
+        if "i" in args.only:
             results.append(measure_dask(work, args.quick))
     results.sort(key=lambda r: r.key)
     md = render_markdown(info, results, args.quick, time.perf_counter() - t0)

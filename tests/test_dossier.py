@@ -124,3 +124,32 @@ def test_report_command_writes_the_dossier(tmp_path, capsys):
     cover = flat(pdftotext(out, 1, 1))
     assert cover.startswith("Global overview") and "Sources" in cover
     assert not list(tmp_path.glob("*.ipynb")) and not list(tmp_path.glob("*.html"))
+
+
+def _page_pixels(pdf, folder, prefix) -> list[bytes]:
+    """Every page drawn at 40 dpi by pdftoppm (poppler-utils), as raw pixels."""
+    subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(folder / prefix)], check=True)
+    return [p.read_bytes() for p in sorted(folder.glob(f"{prefix}-*.ppm"))]
+
+
+def test_one_long_lived_browser_prints_the_same_dossiers(printed, tmp_path):
+    """The pack prints every PDF through ONE Chromium (DevTools Page.printToPDF) instead of a
+    browser per PDF: same pages, same words (page numbers in the margin), same pixels."""
+    from traffickstats.reports.printpdf import Printer
+
+    with Printer() as printer:
+        again = {lang: dossier.write_pdf(nb, tmp_path / f"again-{lang}.pdf", _info(nb, lang), printer=printer)
+                 for lang, (nb, _pdf) in printed.items()}
+        assert printer._browser is not None  # one browser, kept for both
+    for lang, (_nb, pdf) in printed.items():
+        assert pages(again[lang]) == pages(pdf) > 1
+        assert pdftotext(again[lang]) == pdftotext(pdf)
+        assert _page_pixels(again[lang], tmp_path, f"b-{lang}") == _page_pixels(pdf, tmp_path, f"a-{lang}")
+
+
+def _info(nb, lang):
+    """The PageInfo the ``printed`` fixture gave this notebook."""
+    params = {"lang": lang} if lang == "fr" else {"lang": "ar", "country": "TUN"}
+    notebook = "global_overview" if lang == "fr" else "country_brief"
+    return PageInfo(lang=lang, title=outline.read(nb).title, notebook=f"{notebook}.py", parameters=params,
+                    rendered=datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))

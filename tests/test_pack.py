@@ -286,3 +286,44 @@ def test_a_rerun_with_nothing_to_do_reuses_the_checked_plan(tmp_path):
     assert not changed["reports"][0]["up_to_date"]
     imported, forced = pack_run("--force")
     assert "papermill" in imported and forced["plan"]["key"] == changed["plan"]["key"]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_forced_rerun_keeps_the_unchanged_pictures_and_deck(tmp_path):
+    """``--force`` renders the report again, but its charts are the same: the slides, the
+    thumbnail and the deck are kept (same inode, same mtime), the manifest counts them reused."""
+    spec = ReportSpec(HELLO, {"lang": "fr", "name": "Tunis"}, "fr/hello.html", "x")
+    first = render_pack(tmp_path, reports=[spec], formats="html,png,pptx", jobs=1, progress=False)
+    assert first.ok and first.reports[0]["exports"]["reused"] == 0
+    media = [o for o in first.reports[0]["outputs"] if o.endswith((".png", ".pptx"))]
+    assert len(media) == 6 and first.reports[0]["exports"]["rendered"] == 6  # 2 charts x 2 sizes, thumb, deck
+    stamps = {o: ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) for o in media}
+    again = render_pack(tmp_path, reports=[spec], formats="html,png,pptx", jobs=1, progress=False, force=True)
+    entry = again.reports[0]
+    assert entry["run_id"] != first.reports[0]["run_id"]  # the page was rendered again
+    assert entry["exports"]["rendered"] == 0 and entry["exports"]["reused"] == 6
+    assert {o: ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) for o in media} == stamps
+    assert sorted(o for o in entry["outputs"] if o.endswith((".png", ".pptx"))) == sorted(media)
+    # another name: the report's title changes, its charts do not: only the deck (title slide) is made again
+    changed = render_pack(tmp_path, reports=[ReportSpec(HELLO, {"lang": "fr", "name": "Sfax"}, "fr/hello.html", "x")],
+                          formats="html,png,pptx", jobs=1, progress=False)
+    made = {o for o in media if ((tmp_path / o).stat().st_ino, (tmp_path / o).stat().st_mtime_ns) != stamps[o]}
+    assert made == {"fr/hello.pptx"} and changed.reports[0]["exports"] == {**changed.reports[0]["exports"],
+                                                                          "rendered": 1, "reused": 5}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_report_whose_exports_did_not_finish_is_made_again(tmp_path):
+    """A pack stopped while a report's exports were queued leaves ``exports_pending`` on it in
+    the manifest (written after each report): the next run does not take it as up to date."""
+    spec = ReportSpec(HELLO, {"lang": "fr", "name": "Tunis"}, "fr/hello.html", "x")
+    first = render_pack(tmp_path, reports=[spec], formats="html,png", jobs=1, progress=False)
+    assert first.ok and "exports_pending" not in first.reports[0]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["reports"][0]["exports_pending"] = 1  # as the pack wrote it before the pictures were made
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    again = render_pack(tmp_path, reports=[spec], formats="html,png", jobs=1, progress=False)
+    assert again.reports[0]["up_to_date"] is False and again.reports[0]["run_id"] != first.reports[0]["run_id"]
+    assert "fr/thumbs/hello.png" in again.reports[0]["outputs"]

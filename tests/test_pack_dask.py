@@ -37,3 +37,23 @@ def test_pack_on_a_local_dask_cluster(tmp_path):
         html = (tmp_path / lang / "hello.html").read_text(encoding="utf-8")
         assert f'lang="{lang}"' in html and f"Fixture dask {lang}" in html
     assert len(worker_pids) == 2
+
+
+@pytest.mark.browser
+def test_exports_of_reports_rendered_on_dask_are_made_by_the_pack(tmp_path):
+    """Slides, thumbnails and PDFs come from the pack's own export pass, whatever executor
+    rendered the pages: the dask workers only render."""
+    specs = [ReportSpec(HELLO, {"lang": lang, "name": f"dask {lang}"}, f"{lang}/hello.html", lang)
+             for lang in ("fr", "en")]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster, \
+            distributed.Client(cluster) as client:
+        result = render_pack(tmp_path, reports=specs, formats="html,png,pdf", jobs=2,
+                             executor=client.get_executor(), progress=False)
+    assert result.ok and not result.warnings, result.warnings
+    for entry in result.reports:
+        lang = entry["lang"]
+        assert {f"{lang}/hello.pdf", f"{lang}/thumbs/hello.png", f"{lang}/images/hello/fixture_bar.png",
+                f"{lang}/images/hello/fixture_bar-slide2x.png"} <= set(entry["outputs"])
+        assert (tmp_path / lang / "hello.pdf").read_bytes()[:5] == b"%PDF-"
+        assert entry["exports"]["rendered"] == 5  # files made: 2 charts x 2 sizes + the thumbnail

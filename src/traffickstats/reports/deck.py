@@ -259,7 +259,8 @@ def chart_slide(fig: dict, picture: bytes, lang: str) -> ChartSlide:
 
 
 def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
-    """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server."""
+    """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server, in one
+    call (``Exporter.images``: spread over its tabs)."""
     from ..charts.export import Exporter, _joining_exporter
     from ..charts.restyle import DECK, for_deck
 
@@ -270,7 +271,7 @@ def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
     if own:
         ex.start()
     try:
-        return [ex.image(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts]
+        return ex.images([(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts])
     finally:
         if own:
             ex.close()
@@ -284,10 +285,40 @@ def content(report: Outline, pictures_: list[bytes], *, lang: str | None = None,
         charts=[chart_slide(fig, pic, lang) for (_name, fig), pic in zip(report.charts, pictures_)])
 
 
-def build(executed, out: Path, *, title: str | None = None, day: Date | None = None, exporter=None) -> Path:
-    """The deck of an executed report (a notebook node or an .ipynb path) written to ``out``."""
+def key(deck: DeckContent, charts: list[tuple[str, dict]]) -> str:
+    """What a deck depends on, hashed: its words (title, date, messages, slide texts) and the
+    :func:`~traffickstats.charts.export.image_key` of each chart's picture."""
+    import dataclasses
+    import hashlib
+    import json
+
+    from ..charts.export import image_key
+    from ..charts.restyle import DECK, for_deck
+
+    words = dataclasses.asdict(dataclasses.replace(
+        deck, charts=[dataclasses.replace(c, picture=b"") for c in deck.charts]))
+    pictures_ = [image_key(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts]
+    blob = json.dumps({"words": words, "pictures": pictures_}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def build(executed, out: Path, *, title: str | None = None, day: Date | None = None, exporter=None,
+          cache=None) -> Path:
+    """The deck of an executed report (a notebook node or an .ipynb path) written to ``out``.
+
+    ``cache`` (``fresh(path, key)`` / ``record(path, key)``, see ``reports.exports``): a deck
+    whose :func:`key` is unchanged and whose file exists is kept as it is, no picture rendered."""
     from . import outline
 
     report = outline.read_file(executed) if isinstance(executed, (str, Path)) else outline.read(executed)
-    pics = pictures(report.charts, exporter=exporter)
-    return write(content(report, pics, title=title, day=day), out)
+    if cache is None:
+        return write(content(report, pictures(report.charts, exporter=exporter), title=title, day=day), out)
+    deck = content(report, [b""] * len(report.charts), title=title, day=day)
+    k = key(deck, report.charts)
+    if cache.fresh(Path(out), k):
+        return Path(out)
+    for chart, picture in zip(deck.charts, pictures(report.charts, exporter=exporter)):
+        chart.picture = picture
+    write(deck, out)
+    cache.record(Path(out), k)
+    return Path(out)

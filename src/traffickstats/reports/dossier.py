@@ -10,9 +10,9 @@ medium="print")``):
 - no screen controls (data-table toggles, CSV links, embed codes, the mode bar);
 - a heading kept with the chart or table after it, page numbers at the foot of each page.
 
-Chromium prints it (:func:`.printpdf.print_pdf`). :func:`write_pdf` takes an executed
-notebook and writes one PDF: the pack, ``traffickstats report --out x.pdf`` and an export
-queue call it the same way.
+Chromium prints it (:func:`.printpdf.print_pdf`, or the pack's long-lived
+:class:`.printpdf.Printer`). :func:`write_pdf` takes an executed notebook and writes one PDF:
+the pack's export pass and ``traffickstats report --out x.pdf`` call it the same way.
 """
 
 from __future__ import annotations
@@ -37,9 +37,13 @@ def page(nb, info: html.PageInfo) -> str:
     return html.export(nb, info, self_contained=True, medium="print")
 
 
-def write_pdf(executed, pdf: Path, info: html.PageInfo | None = None, *, chromium: str | None = None) -> Path:
+def write_pdf(executed, pdf: Path, info: html.PageInfo | None = None, *, chromium: str | None = None,
+              printer=None) -> Path:
     """Print the executed report ``executed`` (a notebook node or an .ipynb path) to the A4
-    PDF ``pdf`` (written atomically). Raises ExportError when Chromium is missing or fails."""
+    PDF ``pdf`` (written atomically). Raises ExportError when Chromium is missing or fails.
+
+    ``printer``: a :class:`.printpdf.Printer` (one browser kept for many PDFs, as the pack's
+    export pass does); by default a browser is started for this PDF."""
     import nbformat
 
     from .printpdf import print_pdf
@@ -51,5 +55,8 @@ def write_pdf(executed, pdf: Path, info: html.PageInfo | None = None, *, chromiu
         source = Path(work) / f"{pdf.stem}.html"
         source.write_text(page(nb, info), encoding="utf-8")
         pdf.parent.mkdir(parents=True, exist_ok=True)
-        print_pdf(source, pdf, chromium=chromium)
+        if printer is not None:
+            printer.print_pdf(source, pdf)
+        else:
+            print_pdf(source, pdf, chromium=chromium)
     return pdf

@@ -42,26 +42,27 @@ def extract(nb) -> list[tuple[str, dict]]:
     return [(name, dict(out["data"][PLOTLY_MIME])) for name, out in named_outputs(nb)]
 
 
-def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, exporter=None) -> list[Path]:
+def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, exporter=None, cache=None) -> list[Path]:
     """Write the slide of each ``{name: figure}`` into ``out_dir`` (``<name>.png``,
     ``<name>-slide2x.png``, ``<name>.svg``, ``<name>.pdf``); return every file written.
 
     A slide is the chart laid out again for projection (``charts.restyle.for_slide``: its
     finding as title, 24 px text and more, the source whole), not the web chart resized.
-    ``exporter``: a started ``charts.export.Exporter`` (default: the one open, else a new one).
+    ``exporter``: a started ``charts.export.Exporter`` (default: the one open, else a new one);
+    ``cache``: unchanged slides are kept, not rendered again (``charts.export.export_figures``).
     """
     from ..charts.export import export_figures
     from ..charts.restyle import for_slide
 
     figs = {name: for_slide(fig) for name, fig in figures.items()}
-    return list(export_figures(figs, Path(out_dir), list(formats), exporter=exporter))
+    return list(export_figures(figs, Path(out_dir), list(formats), exporter=exporter, cache=cache))
 
 
 #: The index's preview of a report (``charts.restyle.THUMB``), one PNG per report.
 THUMB_SIZE = ("thumb", 800, 450, 1)
 
 
-def thumbnail(figure: dict, path: Path, *, exporter=None) -> Path:
+def thumbnail(figure: dict, path: Path, *, exporter=None, cache=None) -> Path:
     """The preview of a report in the pack's index: its first chart with large text on a
     small picture (``charts.restyle.for_thumbnail``), as ``path`` (PNG)."""
     from ..charts.export import export_figures
@@ -69,5 +70,5 @@ def thumbnail(figure: dict, path: Path, *, exporter=None) -> Path:
 
     path = Path(path)
     written = export_figures({path.stem: for_thumbnail(figure)}, path.parent, ["png"], sizes=[THUMB_SIZE],
-                             exporter=exporter)
+                             exporter=exporter, cache=cache)
     return Path(written[0])

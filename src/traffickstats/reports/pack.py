@@ -18,6 +18,10 @@ Robustness:
 - a report whose inputs (notebook source, dataset files, bundled data), parameters,
   formats and package version are unchanged, and whose outputs exist, is skipped.
 
+Exports: slides, thumbnails, decks and print PDFs are made in the pack's own process by
+:mod:`.exports` (one kaleido server, one Chromium for print), each report as soon as it is
+rendered, while the workers render the others; unchanged pictures are kept.
+
 Parallelism: any ``concurrent.futures.Executor`` works. The default is a process pool of
 ``jobs`` workers whose initializer imports papermill/nbconvert once per worker. To render
 across machines, pass a dask executor (the output folder must be on a shared filesystem
@@ -50,7 +54,7 @@ from .. import __version__
 from ..errors import OutputError, ParameterError, TraffickstatsError
 from ..paths import data_dir
 from .. import atomic
-from . import assets, figures, index
+from . import assets, index
 from .plan import Plan, ReportSpec, expand, read_plan
 
 FORMATS = ("html", "png", "svg", "pdf", "pptx")
@@ -226,6 +230,7 @@ def _read_manifest(out: Path) -> dict:
 
 def _up_to_date(prev: dict | None, key: str, out: Path) -> bool:
     return bool(prev and prev.get("status") == "ok" and prev.get("key") == key and prev.get("outputs")
+                and not prev.get("exports_pending")
                 and all((out / o).is_file() for o in prev["outputs"]))
 
 
@@ -250,7 +255,9 @@ def _warm_worker(fork_server: tuple | None = None) -> None:
 
 
 def render_task(task: dict) -> dict:
-    """Render one report and its PDF; return its manifest entry (paths relative to the pack).
+    """Render one report (its page and its charts' embed pages); return its manifest entry
+    (paths relative to the pack) and, as ``page``, what its print PDF says about it. Slides,
+    decks and PDFs are made in the pack's process (:mod:`.exports`), as reports finish.
 
     A top-level function taking and returning plain dicts, so any executor (process pool,
     dask) can ship it. Never raises for a report's own failure.
@@ -283,13 +290,13 @@ def render_task(task: dict) -> dict:
         figs, summary = [name for name, _ in report.charts], report.summary
         if embeds is not None:
             outputs += _embed_pages(nb, html_path.parent / embeds, out)
-        if "pdf" in task["formats"]:
-            outputs += _print_pdf(nb, html_path.with_suffix(".pdf"), runner.page_info(res), out, warnings)
+    info = runner.page_info(res)  # for the print PDF, made by the pack's export pass (.exports)
+    page = {**dataclasses.asdict(info), "rendered": info.rendered.isoformat()}
     return {
         "status": res.status, "error": res.error, "outputs": outputs, "seconds": res.seconds,
         "run_id": res.run_id, "title": res.title or task["title"], "summary": summary,
         "executed": res.executed.relative_to(out).as_posix() if res.executed else None,
-        "warnings": warnings, "figures": figs, "notebook_path": str(res.notebook),
+        "warnings": warnings, "figures": figs, "notebook_path": str(res.notebook), "page": page,
     }
 
 
@@ -300,19 +307,7 @@ def _embed_pages(nb, folder: Path, out: Path) -> list[str]:
     return [p.relative_to(out).as_posix() for p in embed.write_pages(nb, folder, out / "assets")]
 
 
-def _print_pdf(nb, pdf: Path, info, out: Path, warnings: list[str]) -> list[str]:
-    """The report's A4 dossier (:mod:`.dossier`); a failure is a warning, the HTML stands."""
-    from . import dossier
-
-    try:
-        dossier.write_pdf(nb, pdf, info)
-    except (TraffickstatsError, OSError) as exc:
-        warnings.append(f"pdf: {exc}")
-        return []
-    return [pdf.relative_to(out).as_posix()]
-
-
-# --- static images (in the parent: one export call per language folder) ---------------
+# --- output paths ---------------------------------------------------------------------------
 
 def _check_output(out: Path, output: str) -> None:
     """A report's output path must be relative and stay inside the pack folder."""
@@ -322,99 +317,41 @@ def _check_output(out: Path, output: str) -> None:
         raise ParameterError(f"report output {text!r} must be a relative path inside {out}")
 
 
-def _export_images(entries: list[dict], out: Path, formats: list[str]) -> list[str]:
-    """Slide pictures (PNG/SVG) of every chart, a thumbnail per report for the index, and a
-    PowerPoint deck per report, through ONE kaleido server (see :func:`_media`)."""
-    image_formats = [f for f in formats if f in ("png", "svg")]
-    todo = [e for e in entries if e["status"] == "ok" and e.get("executed") and not e.get("up_to_date")
-            and (image_formats or "pptx" in formats)]
-    if not todo:
-        return []
-    import nbformat  # ~1 s to import: only when there is something to export (fast warm reruns)
-
-    from ..charts.export import Exporter
-
-    problems: list[str] = []
-    try:
-        exporter = Exporter().start()
-    except TraffickstatsError as exc:  # no Chromium: the HTML and PDFs... stand, said once
-        msg = f"{'/'.join(image_formats + (['pptx'] if 'pptx' in formats else []))} export skipped: {exc}"
-        for e in todo:
-            e["warnings"].append(msg)
-        return [msg]
-    try:
-        for e in todo:
-            nb = nbformat.read(out / e["executed"], as_version=4)
-            html_path = out / next(o for o in e["outputs"] if o.endswith(".html"))
-            _media(e, nb, html_path, out, formats, exporter, problems)
-    finally:
-        exporter.close()
-    return problems
-
-
-def _media(entry: dict, nb, html_path: Path, out: Path, formats, exporter, problems: list[str]) -> None:
-    """One report's slides (``<lang>/images/<report>/<chart>.png``), thumbnail
-    (``<lang>/thumbs/<report>.png``) and deck (``<lang>/<report>.pptx``); each failure is a
-    warning on the report, never a lost page."""
-    from . import deck
-
-    def failed(what: str, exc: Exception) -> None:
-        msg = f"{what} export failed for {html_path.name}: {type(exc).__name__}: {exc}"
-        problems.append(msg)
-        entry["warnings"].append(msg)
-
-    figs = figures.extract(nb)
-    image_formats = [f for f in formats if f in ("png", "svg")]
-    if image_formats and figs:
-        folder = html_path.parent / "images" / html_path.stem
-        try:
-            written = figures.export(dict(figs), folder, image_formats, exporter=exporter)
-        except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
-            failed("/".join(image_formats), exc)
-        else:
-            keep = {Path(p).name for p in written}
-            for stale in folder.iterdir():  # charts the report no longer draws
-                if stale.is_file() and stale.name not in keep:
-                    stale.unlink()
-            entry["outputs"] += [Path(p).relative_to(out).as_posix() for p in written]
-    if "png" in formats and figs:
-        try:
-            thumb = figures.thumbnail(figs[0][1], html_path.parent / "thumbs" / f"{html_path.stem}.png",
-                                      exporter=exporter)
-            entry["thumbnail"] = thumb.relative_to(out).as_posix()
-            entry["outputs"].append(entry["thumbnail"])
-        except Exception as exc:  # noqa: BLE001
-            failed("thumbnail", exc)
-    if "pptx" in formats:
-        try:
-            path = deck.build(nb, html_path.with_suffix(".pptx"), title=entry.get("title"), exporter=exporter)
-            entry["outputs"].append(path.relative_to(out).as_posix())
-        except Exception as exc:  # noqa: BLE001
-            failed("pptx", exc)
-
-
 # --- progress ---------------------------------------------------------------------------
 
 class _Progress:
-    """A rich progress bar on stderr (done/total, last report, elapsed); off when not a TTY."""
+    """A rich progress bar on stderr: reports rendered, then a second line for the reports
+    exported (slides, thumbnails, decks) as they are handed to the export pass; done/total,
+    last report, elapsed. Off when not a TTY. Safe to call from the export thread."""
 
-    def __init__(self, total: int, enabled: bool | None = None):
+    def __init__(self, total: int, enabled: bool | None = None, *, exports: bool = False):
         if enabled is None:
             enabled = sys.stderr.isatty() and os.environ.get("TRAFFICKSTATS_NO_PROGRESS") != "1"
-        self._bar = None
+        self._bar = self._exports = None
         if enabled and total:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._bar = Progress(TextColumn("[bold]pack"), BarColumn(), MofNCompleteColumn(),
+            self._bar = Progress(TextColumn("[bold]{task.fields[what]:<6}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TextColumn("{task.description}"),
                                  console=Console(stderr=True), transient=False)
-            self._task = self._bar.add_task("", total=total)
+            self._task = self._bar.add_task("", total=total, what="pack")
+            if exports:
+                self._exports = self._bar.add_task("", total=0, what="export")
             self._bar.start()
 
     def advance(self, label: str, ok: bool = True) -> None:
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=("" if ok else "[red]FAILED ") + label)
+
+    def queued(self) -> None:
+        """One more report for the export line."""
+        if self._bar is not None and self._exports is not None:
+            self._bar.update(self._exports, total=self._bar.tasks[self._exports].total + 1)
+
+    def exported(self, label: str, ok: bool = True) -> None:
+        if self._bar is not None and self._exports is not None:
+            self._bar.update(self._exports, advance=1, description=("" if ok else "[yellow]warnings ") + label)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -448,8 +385,9 @@ def render_pack(
       that declares the parameter
     - ``formats``: html always (with each chart's own page to embed); png/svg: the slides
       (``charts.restyle``) and the index's thumbnails, via ``charts.export``; pdf: the print
-      dossier via Chromium; pptx: a deck per report (:mod:`.deck`). A missing module or
-      browser is a warning in the manifest, never a lost HTML report.
+      dossier via Chromium; pptx: a deck per report (:mod:`.deck`); all made by the export
+      pass (:mod:`.exports`) as reports finish. A missing module or browser is a warning in
+      the manifest, never a lost HTML report.
     - ``executor``: any ``concurrent.futures.Executor`` (e.g. ``client.get_executor()`` of a
       dask ``distributed.Client``); default a process pool of ``jobs`` (``os.cpu_count()``).
     """
@@ -513,7 +451,8 @@ def render_pack(
         listed = []
         for output, e in entries.items():
             if e.get("status") != "pending":
-                listed.append(e)
+                listed.append({k: v for k, v in e.items()
+                               if not k.startswith("_") and not (k == "exports_pending" and not v)})
             elif _up_to_date(previous.get(output), (previous.get(output) or {}).get("key"), out):
                 listed.append(previous[output])  # not rendered again (yet): its earlier files stand
             elif state["interrupted"]:
@@ -524,15 +463,29 @@ def render_pack(
                 **({"interrupted": True} if state["interrupted"] else {}),
                 "reports": [*listed, *kept.values()]}
 
-    def save_progress() -> None:
-        """The manifest after each report: best effort (a full disk fails the reports, which
-        say so; the final manifest is written once their temporary files are gone)."""
-        try:
-            atomic.write_text(out / MANIFEST, json.dumps(manifest(), indent=2, ensure_ascii=False))
-        except OutputError as exc:
-            state["unsaved"] = str(exc)
+    lock = threading.Lock()  # the entries: the export thread adds its files to them
 
-    bar = _Progress(len(tasks), progress)
+    def save_progress() -> None:
+        """The manifest after each report and each report's exports: best effort (a full disk
+        fails the reports, which say so; the final manifest is written once their temporary
+        files are gone)."""
+        with lock:
+            text = json.dumps(manifest(), indent=2, ensure_ascii=False)
+            try:
+                atomic.write_text(out / MANIFEST, text)
+            except OutputError as exc:
+                state["unsaved"] = str(exc)
+
+    from .exports import ExportPass, wanted
+
+    bar = _Progress(len(tasks), progress, exports=wanted(formats) or "pdf" in formats)
+
+    def exported(entry: dict) -> None:
+        bar.exported(entry["output"], not entry["warnings"])
+        save_progress()
+
+    # slides, thumbnails and decks: one thread in this process, fed as each report finishes
+    exports = ExportPass(out, formats, lock=lock, on_done=exported)
     own_pool = server = None
     pool_pids: set[int] = set()
     pack_warnings: list[str] = []
@@ -545,6 +498,8 @@ def render_pack(
                                               initargs=((server.address, server.prefix) if server else None,),
                                               mp_context=multiprocessing.get_context("spawn"))
         pool = executor or own_pool
+        if tasks and exports.lanes:
+            exports.start()
         broken = 0
         with _sigint_held():  # workers start with Ctrl-C blocked, then ignore it (_warm_worker)
             futures = {pool.submit(render_task, t): t["output"] for t in tasks}
@@ -559,9 +514,16 @@ def render_pack(
                         "outputs": [], "seconds": 0.0, "run_id": None, "executed": None,
                         "warnings": [], "figures": []}
             entry = entries[output]
-            entry.update({k: v for k, v in done.items() if k != "notebook_path"}, up_to_date=False)
+            with lock:
+                done["_page"] = done.pop("page", None)
+                entry.update({k: v for k, v in done.items() if k != "notebook_path"}, up_to_date=False,
+                             rendered=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
             bar.advance(output, entry["status"] == "ok")
             save_progress()
+            with lock:  # until its exports are made, a report is not up to date (an interrupted pack)
+                entry["exports_pending"] = exports.put(entry) or None
+            for _ in range(entry["exports_pending"] or 0):
+                bar.queued()
         script = getattr(sys.modules["__main__"], "__file__", None)
         if tasks and broken == len(tasks) and script and own_pool is not None:
             # every worker died before rendering anything: the classic cause is a script without
@@ -569,12 +531,14 @@ def render_pack(
             raise TraffickstatsError(f"every worker process died as it started. If {Path(script).name} calls "
                                      "render_pack at its top level, put the call under "
                                      "`if __name__ == \"__main__\":` (worker processes import the script).")
-        pack_warnings = _export_images(list(entries.values()), out, list(formats))
+        pack_warnings = exports.finish()
     except KeyboardInterrupt:
         state["interrupted"] = True
         bar.close()
         _stop_workers(own_pool, executor, locals().get("futures", {}))
+        exports.stop()
     finally:
+        exports.stop()  # no-op once finished; after an error, the browser closes with the pack
         bar.close()
         if own_pool is not None:
             own_pool.shutdown(wait=not state["interrupted"], cancel_futures=True)
@@ -585,7 +549,8 @@ def render_pack(
 
     for e in entries.values():  # earlier thumbnails stay valid for skipped reports
         e.setdefault("thumbnail", None)
-    data = manifest(pack_warnings)
+    with lock:
+        data = manifest(pack_warnings)
     atomic.write_text(out / MANIFEST, json.dumps(data, indent=2, ensure_ascii=False))
     index.write(out, data["reports"], created=created)
     if state["interrupted"]:
