@@ -78,13 +78,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
+from pandas.api.types import union_categoricals
 
 from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import COLUMNS, COUNT_MEASURES, conform
+from ..schema import COLUMNS, COUNT_MEASURES, conform, plain
 from . import plausible
 from .cells import cell_text, fold, is_empty
 from .dates import is_whole_years, parse_period
@@ -92,20 +94,24 @@ from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_ma
 from .result import WARNING_COLUMNS, LoadResult, RejectLog
 from .tablefile import EXCEL_SUFFIXES, open_table
 
-__all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES",
-           "CHUNK", "OBSERVATION_KEY"]
+__all__ = ["load_csv", "check_csv", "read_mapping", "parse_period", "UserFileResult", "UserFileCheck",
+           "REQUIRED", "EXCEL_SUFFIXES", "CHUNK", "OBSERVATION_KEY", "CATEGORICAL"]
 
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
 _COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
 #: Rows converted, checked against the schema and released together.
-CHUNK = 20_000
+CHUNK = 10_000
 #: Rejected rows held before they are written to the log when no accepted row waits for checks.
 _REJECTS_HELD = 1_000
 #: What makes two rows the same observation (everything but the figure, note and evidence).
 OBSERVATION_KEY = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start",
                    "period_end", "period_kind", "sex", "age", "form", "unit", "base", "source_id"]
 _FIGURE = ["value", "lower", "upper", "censored", "qualifier"]
+#: Text columns held as categoricals in ``load_csv``'s tables (labels repeat down a file).
+CATEGORICAL = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start", "period_end",
+               "period_kind", "sex", "age", "form", "qualifier", "unit", "base", "evidence", "source_id", "fact_id",
+               "note"]
 R_DUPLICATE = "duplicate row: the same observation and figure as an earlier row (the first is kept)"
 R_CONFLICT = ("conflicting rows: the same observation with different figures (all rejected: the file "
               "does not say which is right)")
@@ -123,6 +129,23 @@ class UserFileResult(LoadResult):
         out = super().summary()
         out.update(encoding=self.encoding, separator=self.separator, sheet=self.sheet)
         return out
+
+
+@dataclass
+class UserFileCheck(UserFileResult):
+    """What :func:`check_csv` returns: a UserFileResult without the tables (``observations`` and
+    ``records`` are None), with the number of observations and of censored ones."""
+
+    n_observations: int = 0
+    n_censored: int = 0
+
+    @property
+    def observation_count(self) -> int:
+        return self.n_observations
+
+    @property
+    def censored(self) -> int:
+        return self.n_censored
 
 
 class _Reject(Exception):
@@ -207,81 +230,180 @@ def _header_index(header: list, mapping: Mapping, path: Path) -> dict[str, int]:
     return out
 
 
-def load_csv(path, mapping, names=None) -> UserFileResult:
+def load_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileResult:
     """Read a user's CSV/Excel file through ``mapping`` (a YAML path or a dict).
 
     ``records``: accepted rows as canonical columns plus ``row`` (spreadsheet row number), so
-    every data row is either in ``records`` or in ``rejects``. Raises ``DataFileError`` for a
+    every data row is either in ``records`` or in ``rejects``. Columns of repeated labels
+    (:data:`CATEGORICAL`) are pandas categoricals (see the module docstring). ``chunk``: rows
+    converted and checked together (default :data:`CHUNK`). Raises ``DataFileError`` for a
     file or mapping that cannot be used at all.
     """
-    path = Path(path)
-    m = read_mapping(mapping)
-    table = open_table(path, m.sheet)
-    rows = iter(table.rows)
-    # the header is the first non-empty row; row numbers are 1-based spreadsheet rows
-    header = next((cells for _, cells in rows if any(not is_empty(c) for c in cells)), None)
-    if header is None:
-        raise DataFileError(path, "the file has no header row")
-    index = _header_index(header, m, path)
-    width = len(header)
-    while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
-        width -= 1
-
-    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
-    log, parts, review = RejectLog(), [], []
-    batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
-    raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
-    pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
-    n_data = 0
-    blank = _blank_text if table.encoding else _blank_cells
-    for rownum, cells in rows:
-        if blank(cells):
-            continue  # a blank line is not a row
-        n_data += 1
-        # extra cells are tolerated only when empty (trailing separators, Excel's used range)
-        if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
-            pending.append((rownum, None, _preview(cells, table.separator),
-                            f"row has {len(cells)} cells, the header has {width}"))
-        else:
-            try:
-                batch.append((rownum, _row(cells, index, m)))
-                raws[rownum] = cells
-            except _RowReject as exc:
-                pending.append((rownum, exc.column, exc.raw, exc.reason))
-        if len(batch) >= CHUNK or len(pending) >= (CHUNK if batch else _REJECTS_HELD):
-            _flush(batch, raws, pending, m, index, log, parts, names, review)
-            batch, raws, pending = [], {}, []
-    _flush(batch, raws, pending, m, index, log, parts, names, review)
-    if not review:  # no row reached the places: the names file is still reviewed against the file
-        review.append(([], []))
-        _places([], [], m, names, *review[0])
-
-    records = pd.concat(parts, ignore_index=True) if parts else _empty_records()
-    records = _duplicates(records, m, log)
+    p = _Pass(path, mapping, names, chunk)
+    runs, keys, rows = [], [], []
+    for records in p.chunks():
+        keys.append(_key_hash(records))
+        rows.append(records["row"].to_numpy())
+        runs.append((1, _compact(records)))
+        while len(runs) > 1 and runs[-1][0] == runs[-2][0]:  # merged as a binary counter counts:
+            (n, a), (_, b) = runs.pop(-2), runs.pop()       # few large tables, not one per chunk
+            runs.append((2 * n, _concat([a, b])))
+    records = _concat([t for _, t in runs]) if runs else _compact(_empty_records())
+    twice = _repeated(keys, rows)
+    if len(twice):
+        candidates = records[records["row"].isin(twice)]
+        records = records.drop(index=_duplicates(plain(candidates), p.m, p.log))
     obs = records.drop(columns=["row", "_raw"]).reset_index(drop=True)
     records = records.drop(columns=["_raw"]).reset_index(drop=True)
-    warns, unresolved = _merge_review(review)
-    return UserFileResult(
-        path=path, format="csv", rows_read=n_data, observations=obs, rejects=log,
-        source_version=None, source=m.source_record(), records=records, encoding=table.encoding,
-        warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
-        separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet,
-    )
+    return p.result(UserFileResult, observations=obs, records=records)
 
 
-def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, parts: list, names, review: list) -> None:
+def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCheck:
+    """What ``traffickstats data validate`` needs from a user's file, in bounded memory: the
+    counts, the rejects (streamed to a :class:`~.result.RejectLog`), the label review and the
+    duplicates, the same as :func:`load_csv` gives, without keeping the observation table.
+
+    Each chunk of accepted rows is counted and reduced to a 64-bit hash of its observation key
+    (with its row number); rows whose hash repeats are read again in a second pass (only when
+    there are any) and judged exactly as :func:`load_csv` judges them, so a hash collision
+    never rejects a row.
+    """
+    p = _Pass(path, mapping, names, chunk)
+    keys, rows, accepted, censored = [], [], 0, 0
+    for records in p.chunks():
+        keys.append(_key_hash(records))
+        rows.append(records["row"].to_numpy())
+        accepted += len(records)
+        censored += int(records["censored"].sum())
+    twice = _repeated(keys, rows)
+    del keys, rows
+    if len(twice):
+        again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
+        found = [r for r in again.chunks(only=set(twice.tolist()))]
+        candidates = pd.concat(found, ignore_index=True) if found else _empty_records()
+        gone = candidates.loc[_duplicates(candidates, p.m, p.log)]
+        accepted -= len(gone)
+        censored -= int(gone["censored"].sum())
+    return p.result(UserFileCheck, observations=None, records=None, n_observations=accepted,
+                    n_censored=censored)
+
+
+class _Pass:
+    """One read of a user's file: rows converted and checked chunk by chunk, rejects to ``log``,
+    label review to ``review``."""
+
+    def __init__(self, path, mapping, names, chunk):
+        self.path = Path(path)
+        self.m = read_mapping(mapping)
+        self.names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+        self.chunk = chunk or CHUNK
+        self.log, self.review, self.n_data, self.table = RejectLog(), [], 0, None
+
+    def chunks(self, only: set | None = None):
+        """Accepted records (``row`` first, ``_raw`` last) of each chunk; ``only``: row numbers to
+        convert (the others are counted and skipped)."""
+        path, m = self.path, self.m
+        table = self.table = open_table(path, m.sheet)
+        rows = iter(table.rows)
+        # the header is the first non-empty row; row numbers are 1-based spreadsheet rows
+        header = next((cells for _, cells in rows if any(not is_empty(c) for c in cells)), None)
+        if header is None:
+            raise DataFileError(path, "the file has no header row")
+        index = _header_index(header, m, path)
+        width = len(header)
+        while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
+            width -= 1
+        batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
+        raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
+        pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
+        blank = _blank_text if table.encoding else _blank_cells
+        for rownum, cells in rows:
+            if blank(cells):
+                continue  # a blank line is not a row
+            self.n_data += 1
+            if only is not None and rownum not in only:
+                continue
+            # extra cells are tolerated only when empty (trailing separators, Excel's used range)
+            if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
+                pending.append((rownum, None, _preview(cells, table.separator),
+                                f"row has {len(cells)} cells, the header has {width}"))
+            else:
+                try:
+                    batch.append((rownum, _row(cells, index, m)))
+                    raws[rownum] = cells
+                except _RowReject as exc:
+                    pending.append((rownum, exc.column, exc.raw, exc.reason))
+            if len(batch) >= self.chunk or len(pending) >= (self.chunk if batch else _REJECTS_HELD):
+                records = _flush(batch, raws, pending, m, index, self.log, self.names, self.review)
+                batch, raws, pending = [], {}, []
+                if records is not None:
+                    yield records
+        records = _flush(batch, raws, pending, m, index, self.log, self.names, self.review)
+        if records is not None:
+            yield records
+        if not self.review:  # no row reached the places: the names file is still reviewed against the file
+            self.review.append(([], []))
+            _places([], [], m, self.names, *self.review[0])
+
+    def result(self, cls, **fields):
+        warns, unresolved = _merge_review(self.review)
+        table = self.table
+        return cls(path=self.path, format="csv", rows_read=self.n_data, rejects=self.log, source_version=None,
+                   source=self.m.source_record(), encoding=table.encoding,
+                   warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
+                   separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet, **fields)
+
+
+def _key_hash(records: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each accepted row's observation key (equal keys, equal hashes, in any chunk)."""
+    return pd.util.hash_pandas_object(records[OBSERVATION_KEY], index=False).to_numpy()
+
+
+def _repeated(keys: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
+    """Row numbers whose key hash appears more than once (sorted hashes: no hash table per row)."""
+    if not keys:
+        return np.empty(0, dtype="int64")
+    hashes = np.concatenate(keys)
+    ordered = np.sort(hashes)
+    same = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(same):
+        return np.empty(0, dtype="int64")
+    return np.concatenate(rows)[np.isin(hashes, np.unique(same))]
+
+
+def _compact(records: pd.DataFrame) -> pd.DataFrame:
+    """Columns of repeated labels as categoricals (one small code per row instead of a pointer)."""
+    return records.astype({c: "category" for c in CATEGORICAL + ["_raw"]})
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one table, column by column (each chunk's column freed once copied), with the
+    categories of every chunk (sorted, as ``astype("category")`` sorts them)."""
+    columns = list(parts[0].columns)
+    out = {}
+    for c in columns:
+        pieces = [p.pop(c) for p in parts]
+        if isinstance(pieces[0].dtype, pd.CategoricalDtype):
+            out[c] = pd.Series(union_categoricals(pieces, sort_categories=True))
+        else:
+            out[c] = pd.concat(pieces, ignore_index=True)
+        del pieces
+    return pd.DataFrame(out, copy=False)
+
+
+def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, names, review: list) -> pd.DataFrame | None:
     """Convert places, check plausibility and the schema for one chunk; its rejects go to the log
-    in row order, its accepted rows to ``parts`` and its label review to ``review``."""
+    in row order and its label review to ``review``; returns its accepted records (or None)."""
     kept = []
     if batch:
         warns, unresolved = [], []
         kept = _places(batch, pending, m, names, warns, unresolved)
         review.append((warns, unresolved))
     kept = _plausible(kept, raws, pending, m, index)
-    if kept:
-        parts.append(_validate(kept, raws, pending, m, index))
+    records = _validate(kept, raws, pending, m, index) if kept else None
     pending.sort(key=lambda t: t[0])
     log.extend(pending)
+    return records if records is not None and len(records) else None
 
 
 def _merge_review(review: list[tuple[list, list]]) -> tuple[list[dict], list[dict]]:
@@ -553,14 +675,15 @@ def _validate(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mappin
     raise DataFileError("<observations>", "rows keep failing the observation schema")
 
 
-def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.DataFrame:
+def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.Index:
     """Reject later copies of a repeated observation (same figure) and every row of an
-    observation given with different figures (see the module docstring)."""
+    observation given with different figures (see the module docstring); returns the index
+    of the rejected records."""
     if len(records) < 2:
-        return records
+        return records.index[:0]
     same_key = records.duplicated(OBSERVATION_KEY, keep=False)
     if not same_key.any():
-        return records
+        return records.index[:0]
     dup = records[same_key]
     ids = pd.DataFrame({"key": dup.groupby(OBSERVATION_KEY, dropna=False, sort=False).ngroup(),
                         "figure": dup.groupby(_FIGURE, dropna=False, sort=False).ngroup()})
@@ -571,4 +694,4 @@ def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.DataFra
     gone = records.loc[drop, ["row", "_raw"]]
     reasons = conflict.loc[drop].map({True: R_CONFLICT, False: R_DUPLICATE})
     log.extend(zip(gone["row"].tolist(), [column] * len(gone), gone["_raw"].tolist(), reasons.tolist()))
-    return records.drop(index=drop)
+    return drop
