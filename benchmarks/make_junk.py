@@ -1,10 +1,11 @@
 """Write CLEARLY GENERATED tables for the user-CSV memory benchmark, with their YAML mapping.
 
-* ``junk``: a valid header (Pays;Année;Victimes;Sexe) followed by lines of random characters
+* ``junk``: a valid header (Pays;Année;Victimes;Sexe;Âge) followed by lines of random characters
   (letters, digits, ``=``, ``+``, ``-``, ``@``, separators), 1 to 5 cells each: every row is
   rejected, so the run measures the reject path (the case that peaked at 12x the file size).
-* ``rows``: well-formed rows with made-up numbers (place x day x sex, so no two rows are the
-  same observation): every row is accepted, so the run measures the observation table.
+* ``rows``: well-formed rows with made-up numbers (place x sex x age band x day of 1900-2099,
+  so no two rows are the same observation up to 13 million rows, about 450 MB): every row is
+  accepted, so the run measures the observation table.
 
 Nothing here is data; never commit the output.
 
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import yaml
 
-HEADER = "Pays;Année;Victimes;Sexe\n"
+HEADER = "Pays;Année;Victimes;Sexe;Âge\n"
 MAPPING = {
-    "columns": {"Pays": "geo", "Année": "period_start", "Victimes": "value", "Sexe": "sex"},
+    "columns": {"Pays": "geo", "Année": "period_start", "Victimes": "value", "Sexe": "sex", "Âge": "age"},
     "constants": {"indicator": "generated_benchmark_count", "measure": "detected_count", "unit": "persons",
                   "source_id": "generated_benchmark", "evidence": "primary"},
     "values": {"sex": {"Femmes": "female", "Hommes": "male"}},
@@ -30,6 +31,8 @@ MAPPING = {
 }
 _JUNK = "abcdefghijklmnopqrstuvwxyzéèàçABCDEFXYZ0123456789 ,.-=+@<>"
 _PLACES = ["Tunisie", "Maroc", "Algérie", "Liban", "France", "Belgique", "Suisse", "Serbie", "Égypte"]
+_AGES = [f"{a}-{a + 9}" for a in range(0, 100, 10)]
+_DAYS = (dt.date(2100, 1, 1) - dt.date(1900, 1, 1)).days  # the schema's years end at 2100
 
 
 def write_mapping(path) -> Path:
@@ -60,8 +63,9 @@ def make_rows(path, size: int, seed: int = 0) -> Path:
         fh.write(HEADER)
         n = i = 0
         while n < size:
-            day = day0 + dt.timedelta(days=i // 18)
-            line = f"{_PLACES[i % 9]};{day.isoformat()};{rng.randint(0, 999)};{('Femmes', 'Hommes')[(i // 9) % 2]}\n"
+            day = day0 + dt.timedelta(days=(i // 180) % _DAYS)
+            line = (f"{_PLACES[i % 9]};{day.isoformat()};{rng.randint(0, 999)};{('Femmes', 'Hommes')[(i // 9) % 2]};"
+                    f"{_AGES[(i // 18) % 10]}\n")
             fh.write(line)
             n += len(line.encode())
             i += 1

@@ -155,3 +155,26 @@ def test_categorical_tables_work_with_the_guard_and_disclosure(generated):
     small = (obs["value"] < 20).to_numpy()
     assert small.any() and shown.loc[small, "value"].isna().all()
     assert shown.loc[small, "note"].str.startswith("suppressed").all()
+
+
+def test_a_file_of_copies_and_signed_zeros_is_judged_the_same_in_chunks(tmp_path):
+    """Every GENERATED observation three times (some with another figure, "-0" beside "0",
+    censored copies): checking in chunks of 4 rejects exactly the rows loading whole rejects."""
+    rows = []
+    for i in range(12):
+        row = [PLACES[i % 6], str(2010 + i // 6), "<5" if i % 4 == 0 else str(i), "Femmes", "", ""]
+        rows += [row, list(row), [*row[:2], str(100 + i) if i % 3 == 0 else row[2], *row[3:]]]
+    rows += [["Tunisie", "2020", "0", "Hommes", "", ""], ["Tunisie", "2020", "-0", "Hommes", "", ""]]
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\n").writerows([HEADER, *rows])
+    path = tmp_path / "generated_copies.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    mapping = tmp_path / "generated_copies.yaml"
+    mapping.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), encoding="utf-8")
+    whole = load_csv(path, mapping, chunk=WHOLE)
+    assert whole.rejects_by_reason()[R_CONFLICT] == 4 * 3 and whole.rejects_by_reason()[R_DUPLICATE] == 8 * 2 + 1
+    for chunk in (1, 4, WHOLE):
+        checked = check_csv(path, mapping, chunk=chunk)
+        assert checked.summary() == whole.summary()
+        pdt.assert_frame_equal(checked.rejects, whole.rejects)
+        pdt.assert_frame_equal(load_csv(path, mapping, chunk=chunk).records, whole.records)

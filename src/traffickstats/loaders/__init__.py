@@ -13,6 +13,8 @@ csv            :func:`.usercsv.load_csv` (needs mapping)   any other CSV / Excel
 =============  ==========================================  =====================================
 
 Every loader returns a :class:`LoadResult` with ``rows_read == accepted + rejected``.
+``check(path)`` gives the same counts, rejects and review for ``data validate``; a generic
+table is then checked in chunks without keeping its observation table (bounded memory).
 Loaders are imported lazily so ``import traffickstats.loaders`` stays cheap.
 """
 

@@ -60,9 +60,17 @@ the same figure, the first is kept and each later copy is rejected ("duplicate r
 keeping both would double a total; when their figures differ, every row of that
 observation is rejected ("conflicting rows"), since the file does not say which is right.
 
-Large files are streamed: rows are read one at a time, converted and checked in chunks
-of :data:`CHUNK` rows, and rejected rows go to a :class:`~.result.RejectLog` (a
-temporary file), so a 200 MB file of junk is read in bounded memory.
+Large files are streamed: rows are read one at a time (``csv.reader``, which keeps the row
+numbers, the encodings and the ragged rows above), converted and checked in chunks of
+:data:`CHUNK` rows, and rejected rows go to a :class:`~.result.RejectLog` (a temporary
+file). :func:`check_csv` (``traffickstats data validate``) keeps nothing of an accepted
+chunk but its counts and a 64-bit hash of each row's observation key: rows whose hash
+repeats are read again and judged as above, so its memory does not grow with the table
+(16 bytes an accepted row for the hashes). :func:`load_csv` returns the table, its text
+columns (:data:`CATEGORICAL`) as pandas categoricals, one small code per row: compare and
+filter them as text (``obs["geo"] == "TUN"``); :func:`traffickstats.schema.plain` gives the
+schema's ``str`` columns back, and the guard and disclosure control call it before writing
+new labels.
 
 Text from the file (names, notes, categories) is kept verbatim, markup included: escaping is
 the renderer's job, and nothing here evaluates it.
@@ -86,7 +94,7 @@ from pandas.api.types import union_categoricals
 from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
 from ..numbers import parse_number
-from ..schema import COLUMNS, COUNT_MEASURES, conform, plain
+from ..schema import COLUMNS, COUNT_MEASURES, conform
 from . import plausible
 from .cells import cell_text, fold, is_empty
 from .dates import is_whole_years, parse_period
@@ -100,7 +108,7 @@ __all__ = ["load_csv", "check_csv", "read_mapping", "parse_period", "UserFileRes
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
 _COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
-#: Rows converted, checked against the schema and released together.
+#: Rows converted, checked against the schema and released together (10,000: about 20 MB in flight).
 CHUNK = 10_000
 #: Rejected rows held before they are written to the log when no accepted row waits for checks.
 _REJECTS_HELD = 1_000
@@ -251,8 +259,8 @@ def load_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileRes
     records = _concat([t for _, t in runs]) if runs else _compact(_empty_records())
     twice = _repeated(keys, rows)
     if len(twice):
-        candidates = records[records["row"].isin(twice)]
-        records = records.drop(index=_duplicates(plain(candidates), p.m, p.log))
+        candidates = records[records["row"].isin(twice)]  # categoricals of one table: compared by code
+        records = records.drop(index=_duplicates(candidates, p.m, p.log))
     obs = records.drop(columns=["row", "_raw"]).reset_index(drop=True)
     records = records.drop(columns=["_raw"]).reset_index(drop=True)
     return p.result(UserFileResult, observations=obs, records=records)
@@ -264,9 +272,10 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
     duplicates, the same as :func:`load_csv` gives, without keeping the observation table.
 
     Each chunk of accepted rows is counted and reduced to a 64-bit hash of its observation key
-    (with its row number); rows whose hash repeats are read again in a second pass (only when
-    there are any) and judged exactly as :func:`load_csv` judges them, so a hash collision
-    never rejects a row.
+    and its row number (16 bytes a row). Only when some hash repeats, those rows are read
+    again, chunk by chunk, down to 128-bit hashes of their key and figure (the rules of the
+    module docstring applied to hashes: two different keys or figures share them with a
+    chance of about 1 in 10^38), and a last read takes the raw value of each rejected copy.
     """
     p = _Pass(path, mapping, names, chunk)
     keys, rows, accepted, censored = [], [], 0, 0
@@ -275,17 +284,51 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
         rows.append(records["row"].to_numpy())
         accepted += len(records)
         censored += int(records["censored"].sum())
-    twice = _repeated(keys, rows)
+    twice = _repeated(keys, rows)  # in row order
     del keys, rows
     if len(twice):
         again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
-        found = [r for r in again.chunks(only=set(twice.tolist()))]
-        candidates = pd.concat(found, ignore_index=True) if found else _empty_records()
-        gone = candidates.loc[_duplicates(candidates, p.m, p.log)]
+        ids = [_identity(r) for r in again.chunks(only=twice)] or [_identity(_empty_records())]
+        gone, conflict, gone_censored = _judge(*(np.concatenate(c) for c in zip(*ids)))
         accepted -= len(gone)
-        censored -= int(gone["censored"].sum())
+        censored -= gone_censored
+        column = next((c for c, f in p.m.columns.items() if f == "value"), "constants.value")
+        reasons = np.where(conflict, R_CONFLICT, R_DUPLICATE)
+        p.log.extend((row, column, raw, reason) for (row, raw), reason in zip(again.raw_values(gone), reasons))
     return p.result(UserFileCheck, observations=None, records=None, n_observations=accepted,
                     n_censored=censored)
+
+
+_SECOND_KEY = "traffickstats-k2"  # pandas hashes with a 16-byte key: a second one for 128 bits
+
+
+def _identity(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """(row, key hash x2, figure hash x2, censored) of accepted records: 128-bit identities."""
+    figure = records[_FIGURE].copy()
+    for c in ("value", "lower", "upper"):  # NaN as one value, -0.0 as 0.0 (as pandas compares them)
+        figure[c] = figure[c].fillna(np.inf) + 0.0
+    key = records[OBSERVATION_KEY]
+    h = pd.util.hash_pandas_object
+    return (records["row"].to_numpy(), h(key, index=False).to_numpy(), h(key, index=False, hash_key=_SECOND_KEY).to_numpy(),
+            h(figure, index=False).to_numpy(), h(figure, index=False, hash_key=_SECOND_KEY).to_numpy(),
+            records["censored"].to_numpy(dtype=bool))
+
+
+def _judge(row, k1, k2, f1, f2, censored) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rejected rows in row order, whether each is a conflict, how many were censored): the
+    rules of :func:`_duplicates` on identities, with arrays rather than tables."""
+    order = np.lexsort((row, k2, k1))  # by key, then row: the first of a key is its first row
+    row, k1, k2, f1, f2, censored = (a[order] for a in (row, k1, k2, f1, f2, censored))
+    start = np.ones(len(row), dtype=bool)
+    start[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
+    first = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    size = np.diff(np.append(first, len(row)))[group]
+    differs = (f1 != f1[first][group]) | (f2 != f2[first][group])
+    conflict = np.maximum.reduceat(differs, first)[group] & (size > 1)
+    gone = conflict | (~start & (size > 1))
+    back = np.argsort(row[gone], kind="stable")
+    return row[gone][back], conflict[gone][back], int(censored[gone].sum())
 
 
 class _Pass:
@@ -299,9 +342,8 @@ class _Pass:
         self.chunk = chunk or CHUNK
         self.log, self.review, self.n_data, self.table = RejectLog(), [], 0, None
 
-    def chunks(self, only: set | None = None):
-        """Accepted records (``row`` first, ``_raw`` last) of each chunk; ``only``: row numbers to
-        convert (the others are counted and skipped)."""
+    def _open(self):
+        """(rows after the header, field -> column index, header width)."""
         path, m = self.path, self.m
         table = self.table = open_table(path, m.sheet)
         rows = iter(table.rows)
@@ -313,6 +355,26 @@ class _Pass:
         width = len(header)
         while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
             width -= 1
+        return rows, index, width
+
+    def raw_values(self, wanted: np.ndarray):
+        """(row, raw value text) of the rows ``wanted`` (increasing row numbers)."""
+        rows, index, _ = self._open()
+        j = 0
+        for rownum, cells in rows:
+            while j < len(wanted) and wanted[j] < rownum:
+                j += 1
+            if j == len(wanted):
+                return
+            if wanted[j] == rownum:
+                yield rownum, _raw_of(cells, index, "value")
+
+    def chunks(self, only: np.ndarray | None = None):
+        """Accepted records (``row`` first, ``_raw`` last) of each chunk; ``only``: the row
+        numbers to convert, increasing (the others are counted and skipped)."""
+        m = self.m
+        rows, index, width = self._open()
+        table, j = self.table, 0
         batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
         raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
         pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
@@ -321,8 +383,11 @@ class _Pass:
             if blank(cells):
                 continue  # a blank line is not a row
             self.n_data += 1
-            if only is not None and rownum not in only:
-                continue
+            if only is not None:
+                while j < len(only) and only[j] < rownum:
+                    j += 1
+                if j == len(only) or only[j] != rownum:
+                    continue
             # extra cells are tolerated only when empty (trailing separators, Excel's used range)
             if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
                 pending.append((rownum, None, _preview(cells, table.separator),
