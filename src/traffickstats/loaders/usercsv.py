@@ -82,6 +82,7 @@ reads the file (encoding, separator, sheet), :mod:`.dates` reads periods and
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -248,16 +249,16 @@ def load_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileRes
     file or mapping that cannot be used at all.
     """
     p = _Pass(path, mapping, names, chunk)
-    runs, keys, rows = [], [], []
+    runs, keys = [], _Keys()
     for records in p.chunks():
-        keys.append(_key_hash(records))
-        rows.append(records["row"].to_numpy())
+        keys.add(records)
         runs.append((1, _compact(records)))
         while len(runs) > 1 and runs[-1][0] == runs[-2][0]:  # merged as a binary counter counts:
             (n, a), (_, b) = runs.pop(-2), runs.pop()       # few large tables, not one per chunk
             runs.append((2 * n, _concat([a, b])))
     records = _concat([t for _, t in runs]) if runs else _compact(_empty_records())
-    twice = _repeated(keys, rows)
+    twice = keys.repeated()
+    del keys
     if len(twice):
         candidates = records[records["row"].isin(twice)]  # categoricals of one table: compared by code
         records = records.drop(index=_duplicates(candidates, p.m, p.log))
@@ -278,14 +279,13 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
     chance of about 1 in 10^38), and a last read takes the raw value of each rejected copy.
     """
     p = _Pass(path, mapping, names, chunk)
-    keys, rows, accepted, censored = [], [], 0, 0
+    keys, accepted, censored = _Keys(), 0, 0
     for records in p.chunks():
-        keys.append(_key_hash(records))
-        rows.append(records["row"].to_numpy())
+        keys.add(records)
         accepted += len(records)
         censored += int(records["censored"].sum())
-    twice = _repeated(keys, rows)  # in row order
-    del keys, rows
+    twice = keys.repeated()  # in row order
+    del keys
     if len(twice):
         again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
         ids = [_identity(r) for r in again.chunks(only=twice)] or [_identity(_empty_records())]
@@ -419,21 +419,28 @@ class _Pass:
                    separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet, **fields)
 
 
-def _key_hash(records: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each accepted row's observation key (equal keys, equal hashes, in any chunk)."""
-    return pd.util.hash_pandas_object(records[OBSERVATION_KEY], index=False).to_numpy()
+class _Keys:
+    """A 64-bit hash of each accepted row's observation key, with its row number: 16 bytes a
+    row in two growing buffers (``array`` grows in place, no list of chunks to join)."""
 
+    def __init__(self):
+        self.hashes, self.rows = array("Q"), array("q")
 
-def _repeated(keys: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
-    """Row numbers whose key hash appears more than once (sorted hashes: no hash table per row)."""
-    if not keys:
-        return np.empty(0, dtype="int64")
-    hashes = np.concatenate(keys)
-    ordered = np.sort(hashes)
-    same = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(same):
-        return np.empty(0, dtype="int64")
-    return np.concatenate(rows)[np.isin(hashes, np.unique(same))]
+    def add(self, records: pd.DataFrame) -> None:
+        """Equal keys give equal hashes, in any chunk (the records of every chunk have the same dtypes)."""
+        self.hashes.frombytes(pd.util.hash_pandas_object(records[OBSERVATION_KEY], index=False).to_numpy().tobytes())
+        self.rows.frombytes(records["row"].to_numpy(dtype="int64").tobytes())
+
+    def repeated(self) -> np.ndarray:
+        """Row numbers, increasing, whose hash appears more than once (found by sorting a copy
+        of the hashes: no hash table per row)."""
+        hashes = np.frombuffer(self.hashes, dtype=np.uint64)
+        ordered = np.sort(hashes)
+        same = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        if not len(same):
+            return np.empty(0, dtype="int64")
+        return np.frombuffer(self.rows, dtype=np.int64)[np.isin(hashes, same)]
 
 
 def _compact(records: pd.DataFrame) -> pd.DataFrame:
