@@ -288,13 +288,16 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
     del keys
     if len(twice):
         again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
-        ids = [_identity(r) for r in again.chunks(only=twice)] or [_identity(_empty_records())]
-        gone, conflict, gone_censored = _judge(*(np.concatenate(c) for c in zip(*ids)))
+        ids = _Identities()
+        for records in again.chunks(only=twice):
+            ids.add(records)
+        gone, conflict, gone_censored = _judge(*ids.arrays())
+        del ids
         accepted -= len(gone)
         censored -= gone_censored
         column = next((c for c, f in p.m.columns.items() if f == "value"), "constants.value")
-        reasons = np.where(conflict, R_CONFLICT, R_DUPLICATE)
-        p.log.extend((row, column, raw, reason) for (row, raw), reason in zip(again.raw_values(gone), reasons))
+        p.log.extend((row, column, raw, R_CONFLICT if c else R_DUPLICATE)
+                     for (row, raw), c in zip(again.raw_values(gone), conflict.tolist()))
     return p.result(UserFileCheck, observations=None, records=None, n_observations=accepted,
                     n_censored=censored)
 
@@ -302,33 +305,55 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
 _SECOND_KEY = "traffickstats-k2"  # pandas hashes with a 16-byte key: a second one for 128 bits
 
 
-def _identity(records: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """(row, key hash x2, figure hash x2, censored) of accepted records: 128-bit identities."""
-    figure = records[_FIGURE].copy()
-    for c in ("value", "lower", "upper"):  # NaN as one value, -0.0 as 0.0 (as pandas compares them)
-        figure[c] = figure[c].fillna(np.inf) + 0.0
-    key = records[OBSERVATION_KEY]
-    h = pd.util.hash_pandas_object
-    return (records["row"].to_numpy(), h(key, index=False).to_numpy(), h(key, index=False, hash_key=_SECOND_KEY).to_numpy(),
-            h(figure, index=False).to_numpy(), h(figure, index=False, hash_key=_SECOND_KEY).to_numpy(),
-            records["censored"].to_numpy(dtype=bool))
+class _Identities:
+    """(row, key hash x2, figure hash x2, censored) of accepted records, 128-bit identities, in
+    growing buffers (41 bytes a row)."""
+
+    def __init__(self):
+        self.buffers = [array("q"), array("Q"), array("Q"), array("Q"), array("Q"), array("b")]
+
+    def add(self, records: pd.DataFrame) -> None:
+        figure = records[_FIGURE].copy()
+        for c in ("value", "lower", "upper"):  # NaN as one value, -0.0 as 0.0 (as pandas compares them)
+            figure[c] = figure[c].fillna(np.inf) + 0.0
+        key, h = records[OBSERVATION_KEY], pd.util.hash_pandas_object
+        parts = (records["row"].to_numpy(dtype="int64"), h(key, index=False).to_numpy(),
+                 h(key, index=False, hash_key=_SECOND_KEY).to_numpy(), h(figure, index=False).to_numpy(),
+                 h(figure, index=False, hash_key=_SECOND_KEY).to_numpy(), records["censored"].to_numpy(dtype="int8"))
+        for buf, part in zip(self.buffers, parts):
+            buf.frombytes(part.tobytes())
+
+    def arrays(self) -> list[np.ndarray]:
+        return [np.frombuffer(b, dtype=d) for b, d in zip(self.buffers, ("int64", "uint64", "uint64", "uint64",
+                                                                           "uint64", "int8"))]
 
 
 def _judge(row, k1, k2, f1, f2, censored) -> tuple[np.ndarray, np.ndarray, int]:
     """(rejected rows in row order, whether each is a conflict, how many were censored): the
-    rules of :func:`_duplicates` on identities, with arrays rather than tables."""
+    rules of :func:`_duplicates` on identities, with arrays rather than tables (each array
+    reordered then released, one at a time)."""
     order = np.lexsort((row, k2, k1))  # by key, then row: the first of a key is its first row
-    row, k1, k2, f1, f2, censored = (a[order] for a in (row, k1, k2, f1, f2, censored))
+    row, k1, k2 = row[order], k1[order], k2[order]
     start = np.ones(len(row), dtype=bool)
     start[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
+    del k1, k2
     first = np.flatnonzero(start)
     group = np.cumsum(start) - 1
-    size = np.diff(np.append(first, len(row)))[group]
-    differs = (f1 != f1[first][group]) | (f2 != f2[first][group])
-    conflict = np.maximum.reduceat(differs, first)[group] & (size > 1)
-    gone = conflict | (~start & (size > 1))
-    back = np.argsort(row[gone], kind="stable")
-    return row[gone][back], conflict[gone][back], int(censored[gone].sum())
+    f1 = f1[order]
+    differs = f1 != f1[first][group]
+    del f1
+    f2 = f2[order]
+    differs |= f2 != f2[first][group]
+    del f2
+    censored = censored[order]
+    del order
+    several = np.diff(np.append(first, len(row))) > 1
+    conflict = (np.logical_or.reduceat(differs, first) & several)[group] if len(first) else differs
+    gone = conflict | (~start & several[group])
+    del group, start, differs
+    row, conflict = row[gone], conflict[gone]
+    back = np.argsort(row, kind="stable")
+    return row[back], conflict[back], int(censored[gone].sum())
 
 
 class _Pass:
