@@ -157,9 +157,13 @@ def test_categorical_tables_work_with_the_guard_and_disclosure(generated):
     assert shown.loc[small, "note"].str.startswith("suppressed").all()
 
 
-def test_a_file_of_copies_and_signed_zeros_is_judged_the_same_in_chunks(tmp_path):
+@pytest.mark.parametrize("budget", [None, 41 * 5])
+def test_a_file_of_copies_and_signed_zeros_is_judged_the_same_in_chunks(tmp_path, monkeypatch, budget):
     """Every GENERATED observation three times (some with another figure, "-0" beside "0",
-    censored copies): checking in chunks of 4 rejects exactly the rows loading whole rejects."""
+    censored copies): checking in chunks of 4 rejects exactly the rows loading whole rejects,
+    also when the repeated rows are judged in several passes (a budget of 5 rows' identities)."""
+    if budget:
+        monkeypatch.setattr(usercsv, "_IDENTITY_BUDGET", budget)
     rows = []
     for i in range(12):
         row = [PLACES[i % 6], str(2010 + i // 6), "<5" if i % 4 == 0 else str(i), "Femmes", "", ""]

@@ -257,7 +257,7 @@ def load_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileRes
             (n, a), (_, b) = runs.pop(-2), runs.pop()       # few large tables, not one per chunk
             runs.append((2 * n, _concat([a, b])))
     records = _concat([t for _, t in runs]) if runs else _compact(_empty_records())
-    twice = keys.repeated()
+    twice, _ = keys.repeated()
     del keys
     if len(twice):
         candidates = records[records["row"].isin(twice)]  # categoricals of one table: compared by code
@@ -284,17 +284,27 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
         keys.add(records)
         accepted += len(records)
         censored += int(records["censored"].sum())
-    twice = keys.repeated()  # in row order
+    twice, hashes = keys.repeated()  # in row order
     del keys
     if len(twice):
-        again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
-        ids = _Identities()
-        for records in again.chunks(only=twice):
-            ids.add(records)
-        gone, conflict, gone_censored = _judge(*ids.arrays())
-        del ids
+        # the repeated rows judged in as many passes as keep their identities under the budget,
+        # each pass taking the keys of one share of the hashes (a key is never split)
+        passes = -(-len(twice) * _Identities.ROW_BYTES // _IDENTITY_BUDGET)
+        again, found = None, []
+        for i in range(passes):
+            again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
+            ids = _Identities()
+            for records in again.chunks(only=twice[hashes % np.uint64(passes) == i] if passes > 1 else twice):
+                ids.add(records)
+            found.append(_judge(ids.take()))
+            del ids
+        del hashes
+        gone = np.concatenate([g for g, _, _ in found])
+        conflict = np.concatenate([c for _, c, _ in found])
+        back = np.argsort(gone, kind="stable")
+        gone, conflict = gone[back], conflict[back]
         accepted -= len(gone)
-        censored -= gone_censored
+        censored -= sum(n for _, _, n in found)
         column = next((c for c, f in p.m.columns.items() if f == "value"), "constants.value")
         p.log.extend((row, column, raw, R_CONFLICT if c else R_DUPLICATE)
                      for (row, raw), c in zip(again.raw_values(gone), conflict.tolist()))
@@ -305,9 +315,15 @@ def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCh
 _SECOND_KEY = "traffickstats-k2"  # pandas hashes with a 16-byte key: a second one for 128 bits
 
 
+#: Bytes of row identities held at once when judging repeated rows (more: more passes).
+_IDENTITY_BUDGET = 48 << 20
+
+
 class _Identities:
     """(row, key hash x2, figure hash x2, censored) of accepted records, 128-bit identities, in
-    growing buffers (41 bytes a row)."""
+    growing buffers."""
+
+    ROW_BYTES = 41
 
     def __init__(self):
         self.buffers = [array("q"), array("Q"), array("Q"), array("Q"), array("Q"), array("b")]
@@ -323,16 +339,19 @@ class _Identities:
         for buf, part in zip(self.buffers, parts):
             buf.frombytes(part.tobytes())
 
-    def arrays(self) -> list[np.ndarray]:
-        return [np.frombuffer(b, dtype=d) for b, d in zip(self.buffers, ("int64", "uint64", "uint64", "uint64",
-                                                                           "uint64", "int8"))]
+    def take(self) -> list[np.ndarray]:
+        """The identities as arrays (row, k1, k2, f1, f2, censored); the object lets go of them."""
+        buffers, self.buffers = self.buffers, []
+        return [np.frombuffer(b, dtype=d) for b, d in zip(buffers, ("int64", "uint64", "uint64", "uint64",
+                                                                     "uint64", "int8"))]
 
 
-def _judge(row, k1, k2, f1, f2, censored) -> tuple[np.ndarray, np.ndarray, int]:
+def _judge(ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
     """(rejected rows in row order, whether each is a conflict, how many were censored): the
-    rules of :func:`_duplicates` on identities, with arrays rather than tables (each array
-    reordered then released, one at a time)."""
-    order = np.lexsort((row, k2, k1))  # by key, then row: the first of a key is its first row
+    rules of :func:`_duplicates` on identities (row, k1, k2, f1, f2, censored), with arrays
+    rather than tables; ``ids`` is emptied, each array reordered then released in turn."""
+    order = np.lexsort((ids[0], ids[2], ids[1]))  # by key (k1, k2), then row: the first of a key is its first row
+    row, k1, k2, f1, f2, censored = (ids.pop(0) for _ in range(6))
     row, k1, k2 = row[order], k1[order], k2[order]
     start = np.ones(len(row), dtype=bool)
     start[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
@@ -456,16 +475,15 @@ class _Keys:
         self.hashes.frombytes(pd.util.hash_pandas_object(records[OBSERVATION_KEY], index=False).to_numpy().tobytes())
         self.rows.frombytes(records["row"].to_numpy(dtype="int64").tobytes())
 
-    def repeated(self) -> np.ndarray:
-        """Row numbers, increasing, whose hash appears more than once (found by sorting a copy
-        of the hashes: no hash table per row)."""
+    def repeated(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers, increasing, whose hash appears more than once; their hashes), found by
+        sorting a copy of the hashes: no hash table per row."""
         hashes = np.frombuffer(self.hashes, dtype=np.uint64)
         ordered = np.sort(hashes)
         same = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         del ordered
-        if not len(same):
-            return np.empty(0, dtype="int64")
-        return np.frombuffer(self.rows, dtype=np.int64)[np.isin(hashes, same)]
+        mask = np.isin(hashes, same)
+        return np.frombuffer(self.rows, dtype=np.int64)[mask], hashes[mask]
 
 
 def _compact(records: pd.DataFrame) -> pd.DataFrame:
