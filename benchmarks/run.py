@@ -483,6 +483,7 @@ def measure_junk(work: Path, mb: float = 200, rows_mb: float = 200) -> Result:
 
     rows = make_rows(work / "generated_rows.csv", int(rows_mb * 1e6))
     size = rows.stat().st_size
+    mapping = write_mapping(work / "generated_rows.yaml", rows=True)
     got = _peak_rss([exe, "data", "validate", str(rows), "--mapping", str(mapping), "--json"])
     s = got["summary"]
     r.add(f"valid rows: {_mb(size)}, {s['rows_read']:,} rows read, {s['accepted']:,} accepted "

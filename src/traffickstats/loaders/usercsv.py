@@ -482,7 +482,9 @@ class _Keys:
         ordered = np.sort(hashes)
         same = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
         del ordered
-        mask = np.isin(hashes, same)
+        if not len(same):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        mask = same[np.searchsorted(same, hashes).clip(max=len(same) - 1)] == hashes  # np.isin sorts a copy of both
         return np.frombuffer(self.rows, dtype=np.int64)[mask], hashes[mask]
 
 
