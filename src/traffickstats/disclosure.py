@@ -59,7 +59,7 @@ import pandas as pd
 from .errors import ParameterError
 from .formatting import format_censored, format_range, format_value, qualified
 from .i18n import _
-from .schema import COUNT_MEASURES
+from .schema import COUNT_MEASURES, plain
 
 __all__ = ["DEFAULT_THRESHOLD", "PROTECTED_MEASURES", "THRESHOLD_ENV", "display_value", "is_protected",
            "is_suppressed", "protect", "resolve_threshold", "small_count"]
@@ -214,7 +214,7 @@ def protect(obs: pd.DataFrame, threshold: int | None = None, dims=DIMS, *,
     if missing:
         raise ParameterError(f"protect: obs lacks canonical column(s) {', '.join(missing)} "
                              "(see traffickstats.schema.COLUMNS)")
-    df = obs.copy()
+    df = plain(obs).copy()  # plain: suppression writes new notes (a user file's categoricals)
     for col, default in (("basis", None), ("note", None)):
         if col not in df.columns:
             df[col] = default

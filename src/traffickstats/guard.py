@@ -39,7 +39,7 @@ import pandas as pd
 
 from .errors import IncomparableError, ParameterError
 from . import periods
-from .schema import COLUMNS, COMPUTED_NOTE, COUNT_MEASURES, MEASURES, period_text, with_years
+from .schema import COLUMNS, COMPUTED_NOTE, COUNT_MEASURES, MEASURES, period_text, plain, with_years
 
 __all__ = [
     "require_comparable", "total", "difference", "ratio", "rank", "side_by_side", "Derived",
@@ -179,7 +179,7 @@ def _frame(obs) -> pd.DataFrame:
                            "period_kind", "value", "unit", "source_id") if c not in obs.columns]
     if missing:
         raise ParameterError(f"observations lack the column(s) {', '.join(missing)}")
-    df = with_years(obs.reset_index(drop=True)).copy()
+    df = with_years(plain(obs).reset_index(drop=True)).copy()  # plain: totals write new labels
     for col in ("period_start", "period_end"):
         df[col] = period_text(df[col])
     for col, default in {"basis": "", "citizenship": "", "sex": "total", "age": "total",

@@ -304,6 +304,15 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     return out[COLUMNS].reset_index(drop=True)
 
 
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its categorical columns as the dtype of their labels (``str``), e.g. the
+    tables of :func:`traffickstats.loaders.usercsv.load_csv`, which hold repeated labels as
+    categoricals: code that writes new labels into a column (a total's "total" or "TUN+MAR")
+    calls this first. ``df`` itself when it has none."""
+    cats = {c: df[c].cat.categories.dtype for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    return df.astype(cats) if cats else df
+
+
 def period_text(col: pd.Series) -> pd.Series:
     """Period bounds as ISO text: 2017 / 2017.0 -> "2017"; "2017-07" and "2017-07-15" kept.
 

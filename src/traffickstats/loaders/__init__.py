@@ -13,6 +13,8 @@ csv            :func:`.usercsv.load_csv` (needs mapping)   any other CSV / Excel
 =============  ==========================================  =====================================
 
 Every loader returns a :class:`LoadResult` with ``rows_read == accepted + rejected``.
+``check(path)`` gives the same counts, rejects and review for ``data validate``; a generic
+table is then checked in chunks without keeping its observation table (bounded memory).
 Loaders are imported lazily so ``import traffickstats.loaders`` stays cheap.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from ..errors import DataFileError, ParameterError
 from .detect import FORMATS, detect_format, read_head
 
-__all__ = ["load", "detect_format", "FORMATS", "LoadResult", "REJECT_COLUMNS", "WARNING_COLUMNS",
+__all__ = ["load", "check", "detect_format", "FORMATS", "LoadResult", "REJECT_COLUMNS", "WARNING_COLUMNS",
            "load_glotip", "load_population", "load_ctdc", "load_gsi", "load_csv", "LOADERS"]
 
 #: format -> "module:function" of its loader
@@ -51,6 +53,27 @@ def load(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  #
     ``traffickstats data harmonize`` writes one).
     Raises :class:`DataFileError` when the file cannot be read at all.
     """
+    path, fmt, names = _dispatch(path, format, mapping, names)
+    if fmt == "csv":
+        return _loader("csv")(path, mapping, names=names)
+    return _loader(fmt)(path, names=names)
+
+
+def check(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  # noqa: A002
+    """What ``traffickstats data validate`` reports: :func:`load`'s counts, rejects and review.
+    A generic table (``csv``) is checked in chunks without keeping its observation table
+    (:func:`.usercsv.check_csv`: bounded memory, ``observations`` is None); the published
+    formats are loaded."""
+    path, fmt, names = _dispatch(path, format, mapping, names)
+    if fmt == "csv":
+        from .usercsv import check_csv
+
+        return check_csv(path, mapping, names=names)
+    return _loader(fmt)(path, names=names)
+
+
+def _dispatch(path, format, mapping, names):  # noqa: A002
+    """(path, format, names file) after the checks every format shares."""
     from ..geo.namesfile import Names, read_names  # here: `import traffickstats.loaders` stays cheap
 
     path = Path(path)
@@ -63,14 +86,12 @@ def load(path, format: str = "auto", mapping=None, names=None) -> LoadResult:  #
     else:
         read_head(path)  # the same one-line errors (missing, folder, empty) for every format
         fmt = format
-    if fmt == "csv":
-        if mapping is None:
-            raise DataFileError(path, "not a GLOTIP, CTDC, GSI or population file: a generic table "
-                                      "needs a YAML mapping (--mapping FILE)")
-        return _loader("csv")(path, mapping, names=names)
-    if mapping is not None:
+    if fmt == "csv" and mapping is None:
+        raise DataFileError(path, "not a GLOTIP, CTDC, GSI or population file: a generic table "
+                                  "needs a YAML mapping (--mapping FILE)")
+    if fmt != "csv" and mapping is not None:
         raise ParameterError(f"--mapping applies to generic tables only, not to format {fmt!r}")
-    return _loader(fmt)(path, names=names)
+    return path, fmt, names
 
 
 def __getattr__(name: str):

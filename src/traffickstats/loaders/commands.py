@@ -1,6 +1,7 @@
 """CLI targets of ``traffickstats data validate`` and ``traffickstats data fetch``.
 
-``validate`` reads a dataset with :func:`traffickstats.loaders.load` and reports what was
+``validate`` reads a dataset with :func:`traffickstats.loaders.check` (a generic table in
+chunks, in bounded memory; the other formats with their loader) and reports what was
 accepted and rejected: one JSON object with ``--json`` (the fields of
 :meth:`LoadResult.summary`, names stable), else a short table. ``--rejects FILE`` writes the
 rejected rows as CSV (temp file + rename, so a half-written file never appears; streamed
@@ -52,9 +53,9 @@ def _print_summary(summary: dict) -> None:
 
 def validate(args) -> int:
     """``traffickstats data validate PATH [--format F] [--mapping FILE] [--names FILE] [--rejects FILE] [--json]``."""
-    from . import load
+    from . import check
 
-    result = load(args.path, format=args.format, mapping=args.mapping, names=getattr(args, "names", None))
+    result = check(args.path, format=args.format, mapping=args.mapping, names=getattr(args, "names", None))
     summary = result.summary()
     if args.rejects:
         summary["rejects_file"] = str(write_rejects(result, args.rejects))

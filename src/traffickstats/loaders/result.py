@@ -215,6 +215,11 @@ class LoadResult:
         return self.rows_read - self.rejected
 
     @property
+    def observation_count(self) -> int:
+        """Rows of ``observations`` (a result that does not keep the table gives the count)."""
+        return int(len(self.observations))
+
+    @property
     def censored(self) -> int:
         obs = self.observations
         return int(obs["censored"].sum()) if "censored" in obs and len(obs) else 0
@@ -247,7 +252,7 @@ class LoadResult:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "censored": self.censored,
-            "observations": int(len(self.observations)),
+            "observations": self.observation_count,
             "warnings": int(len(self.warnings)),
             "unresolved_labels": len(self.unresolved),
             "rejects_by_reason": self.rejects_by_reason(),

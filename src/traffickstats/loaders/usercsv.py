@@ -60,9 +60,17 @@ the same figure, the first is kept and each later copy is rejected ("duplicate r
 keeping both would double a total; when their figures differ, every row of that
 observation is rejected ("conflicting rows"), since the file does not say which is right.
 
-Large files are streamed: rows are read one at a time, converted and checked in chunks
-of :data:`CHUNK` rows, and rejected rows go to a :class:`~.result.RejectLog` (a
-temporary file), so a 200 MB file of junk is read in bounded memory.
+Large files are streamed: rows are read one at a time (``csv.reader``, which keeps the row
+numbers, the encodings and the ragged rows above), converted and checked in chunks of
+:data:`CHUNK` rows, and rejected rows go to a :class:`~.result.RejectLog` (a temporary
+file). :func:`check_csv` (``traffickstats data validate``) keeps nothing of an accepted
+chunk but its counts and a 64-bit hash of each row's observation key: rows whose hash
+repeats are read again and judged as above, so its memory does not grow with the table
+(16 bytes an accepted row for the hashes). :func:`load_csv` returns the table, its text
+columns (:data:`CATEGORICAL`) as pandas categoricals, one small code per row: compare and
+filter them as text (``obs["geo"] == "TUN"``); :func:`traffickstats.schema.plain` gives the
+schema's ``str`` columns back, and the guard and disclosure control call it before writing
+new labels.
 
 Text from the file (names, notes, categories) is kept verbatim, markup included: escaping is
 the renderer's job, and nothing here evaluates it.
@@ -74,12 +82,15 @@ reads the file (encoding, separator, sheet), :mod:`.dates` reads periods and
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.errors
+from pandas.api.types import union_categoricals
 
 from .. import geo
 from ..errors import AmbiguousNumberError, DataFileError, NumberParseError
@@ -92,20 +103,24 @@ from .mapping import CHOICES, DEFAULTS, REQUIRED, SNAKE, YEARS, Mapping, read_ma
 from .result import WARNING_COLUMNS, LoadResult, RejectLog
 from .tablefile import EXCEL_SUFFIXES, open_table
 
-__all__ = ["load_csv", "read_mapping", "parse_period", "UserFileResult", "REQUIRED", "EXCEL_SUFFIXES",
-           "CHUNK", "OBSERVATION_KEY"]
+__all__ = ["load_csv", "check_csv", "read_mapping", "parse_period", "UserFileResult", "UserFileCheck",
+           "REQUIRED", "EXCEL_SUFFIXES", "CHUNK", "OBSERVATION_KEY", "CATEGORICAL"]
 
 _CITIZENSHIP_TOKENS = {"nationals", "foreign", "eu_other", "non_eu", "unknown", "total"}
 _COUNT_MEASURES = {*COUNT_MEASURES, "population"}
 _COUNT_UNITS = {"persons", "cases", "notifications"}
-#: Rows converted, checked against the schema and released together.
-CHUNK = 20_000
+#: Rows converted, checked against the schema and released together (10,000: about 20 MB in flight).
+CHUNK = 10_000
 #: Rejected rows held before they are written to the log when no accepted row waits for checks.
 _REJECTS_HELD = 1_000
 #: What makes two rows the same observation (everything but the figure, note and evidence).
 OBSERVATION_KEY = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start",
                    "period_end", "period_kind", "sex", "age", "form", "unit", "base", "source_id"]
 _FIGURE = ["value", "lower", "upper", "censored", "qualifier"]
+#: Text columns held as categoricals in ``load_csv``'s tables (labels repeat down a file).
+CATEGORICAL = ["indicator", "measure", "basis", "geo", "geo_scheme", "citizenship", "period_start", "period_end",
+               "period_kind", "sex", "age", "form", "qualifier", "unit", "base", "evidence", "source_id", "fact_id",
+               "note"]
 R_DUPLICATE = "duplicate row: the same observation and figure as an earlier row (the first is kept)"
 R_CONFLICT = ("conflicting rows: the same observation with different figures (all rejected: the file "
               "does not say which is right)")
@@ -123,6 +138,23 @@ class UserFileResult(LoadResult):
         out = super().summary()
         out.update(encoding=self.encoding, separator=self.separator, sheet=self.sheet)
         return out
+
+
+@dataclass
+class UserFileCheck(UserFileResult):
+    """What :func:`check_csv` returns: a UserFileResult without the tables (``observations`` and
+    ``records`` are None), with the number of observations and of censored ones."""
+
+    n_observations: int = 0
+    n_censored: int = 0
+
+    @property
+    def observation_count(self) -> int:
+        return self.n_observations
+
+    @property
+    def censored(self) -> int:
+        return self.n_censored
 
 
 class _Reject(Exception):
@@ -207,81 +239,288 @@ def _header_index(header: list, mapping: Mapping, path: Path) -> dict[str, int]:
     return out
 
 
-def load_csv(path, mapping, names=None) -> UserFileResult:
+def load_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileResult:
     """Read a user's CSV/Excel file through ``mapping`` (a YAML path or a dict).
 
     ``records``: accepted rows as canonical columns plus ``row`` (spreadsheet row number), so
-    every data row is either in ``records`` or in ``rejects``. Raises ``DataFileError`` for a
+    every data row is either in ``records`` or in ``rejects``. Columns of repeated labels
+    (:data:`CATEGORICAL`) are pandas categoricals (see the module docstring). ``chunk``: rows
+    converted and checked together (default :data:`CHUNK`). Raises ``DataFileError`` for a
     file or mapping that cannot be used at all.
     """
-    path = Path(path)
-    m = read_mapping(mapping)
-    table = open_table(path, m.sheet)
-    rows = iter(table.rows)
-    # the header is the first non-empty row; row numbers are 1-based spreadsheet rows
-    header = next((cells for _, cells in rows if any(not is_empty(c) for c in cells)), None)
-    if header is None:
-        raise DataFileError(path, "the file has no header row")
-    index = _header_index(header, m, path)
-    width = len(header)
-    while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
-        width -= 1
-
-    names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
-    log, parts, review = RejectLog(), [], []
-    batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
-    raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
-    pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
-    n_data = 0
-    blank = _blank_text if table.encoding else _blank_cells
-    for rownum, cells in rows:
-        if blank(cells):
-            continue  # a blank line is not a row
-        n_data += 1
-        # extra cells are tolerated only when empty (trailing separators, Excel's used range)
-        if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
-            pending.append((rownum, None, _preview(cells, table.separator),
-                            f"row has {len(cells)} cells, the header has {width}"))
-        else:
-            try:
-                batch.append((rownum, _row(cells, index, m)))
-                raws[rownum] = cells
-            except _RowReject as exc:
-                pending.append((rownum, exc.column, exc.raw, exc.reason))
-        if len(batch) >= CHUNK or len(pending) >= (CHUNK if batch else _REJECTS_HELD):
-            _flush(batch, raws, pending, m, index, log, parts, names, review)
-            batch, raws, pending = [], {}, []
-    _flush(batch, raws, pending, m, index, log, parts, names, review)
-    if not review:  # no row reached the places: the names file is still reviewed against the file
-        review.append(([], []))
-        _places([], [], m, names, *review[0])
-
-    records = pd.concat(parts, ignore_index=True) if parts else _empty_records()
-    records = _duplicates(records, m, log)
+    p = _Pass(path, mapping, names, chunk)
+    runs, keys = [], _Keys()
+    for records in p.chunks():
+        keys.add(records)
+        runs.append((1, _compact(records)))
+        while len(runs) > 1 and runs[-1][0] == runs[-2][0]:  # merged as a binary counter counts:
+            (n, a), (_, b) = runs.pop(-2), runs.pop()       # few large tables, not one per chunk
+            runs.append((2 * n, _concat([a, b])))
+    records = _concat([t for _, t in runs]) if runs else _compact(_empty_records())
+    twice, _ = keys.repeated()
+    del keys
+    if len(twice):
+        candidates = records[records["row"].isin(twice)]  # categoricals of one table: compared by code
+        records = records.drop(index=_duplicates(candidates, p.m, p.log))
     obs = records.drop(columns=["row", "_raw"]).reset_index(drop=True)
     records = records.drop(columns=["_raw"]).reset_index(drop=True)
-    warns, unresolved = _merge_review(review)
-    return UserFileResult(
-        path=path, format="csv", rows_read=n_data, observations=obs, rejects=log,
-        source_version=None, source=m.source_record(), records=records, encoding=table.encoding,
-        warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
-        separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet,
-    )
+    return p.result(UserFileResult, observations=obs, records=records)
 
 
-def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, parts: list, names, review: list) -> None:
+def check_csv(path, mapping, names=None, chunk: int | None = None) -> UserFileCheck:
+    """What ``traffickstats data validate`` needs from a user's file, in bounded memory: the
+    counts, the rejects (streamed to a :class:`~.result.RejectLog`), the label review and the
+    duplicates, the same as :func:`load_csv` gives, without keeping the observation table.
+
+    Each chunk of accepted rows is counted and reduced to a 64-bit hash of its observation key
+    and its row number (16 bytes a row). Only when some hash repeats, those rows are read
+    again, chunk by chunk, down to 128-bit hashes of their key and figure (the rules of the
+    module docstring applied to hashes: two different keys or figures share them with a
+    chance of about 1 in 10^38), and a last read takes the raw value of each rejected copy.
+    """
+    p = _Pass(path, mapping, names, chunk)
+    keys, accepted, censored = _Keys(), 0, 0
+    for records in p.chunks():
+        keys.add(records)
+        accepted += len(records)
+        censored += int(records["censored"].sum())
+    twice, hashes = keys.repeated()  # in row order
+    del keys
+    if len(twice):
+        # the repeated rows judged in as many passes as keep their identities under the budget,
+        # each pass taking the keys of one share of the hashes (a key is never split)
+        passes = -(-len(twice) * _Identities.ROW_BYTES // _IDENTITY_BUDGET)
+        again, found = None, []
+        for i in range(passes):
+            again = _Pass(path, mapping, p.names, chunk)  # its rejects and review were counted already
+            ids = _Identities()
+            for records in again.chunks(only=twice[hashes % np.uint64(passes) == i] if passes > 1 else twice):
+                ids.add(records)
+            found.append(_judge(ids.take()))
+            del ids
+        del hashes
+        gone = np.concatenate([g for g, _, _ in found])
+        conflict = np.concatenate([c for _, c, _ in found])
+        back = np.argsort(gone, kind="stable")
+        gone, conflict = gone[back], conflict[back]
+        accepted -= len(gone)
+        censored -= sum(n for _, _, n in found)
+        column = next((c for c, f in p.m.columns.items() if f == "value"), "constants.value")
+        p.log.extend((row, column, raw, R_CONFLICT if c else R_DUPLICATE)
+                     for (row, raw), c in zip(again.raw_values(gone), conflict.tolist()))
+    return p.result(UserFileCheck, observations=None, records=None, n_observations=accepted,
+                    n_censored=censored)
+
+
+_SECOND_KEY = "traffickstats-k2"  # pandas hashes with a 16-byte key: a second one for 128 bits
+
+
+#: Bytes of row identities held at once when judging repeated rows (more: more passes).
+_IDENTITY_BUDGET = 48 << 20
+
+
+class _Identities:
+    """(row, key hash x2, figure hash x2, censored) of accepted records, 128-bit identities, in
+    growing buffers."""
+
+    ROW_BYTES = 41
+
+    def __init__(self):
+        self.buffers = [array("q"), array("Q"), array("Q"), array("Q"), array("Q"), array("b")]
+
+    def add(self, records: pd.DataFrame) -> None:
+        figure = records[_FIGURE].copy()
+        for c in ("value", "lower", "upper"):  # NaN as one value, -0.0 as 0.0 (as pandas compares them)
+            figure[c] = figure[c].fillna(np.inf) + 0.0
+        key, h = records[OBSERVATION_KEY], pd.util.hash_pandas_object
+        parts = (records["row"].to_numpy(dtype="int64"), h(key, index=False).to_numpy(),
+                 h(key, index=False, hash_key=_SECOND_KEY).to_numpy(), h(figure, index=False).to_numpy(),
+                 h(figure, index=False, hash_key=_SECOND_KEY).to_numpy(), records["censored"].to_numpy(dtype="int8"))
+        for buf, part in zip(self.buffers, parts):
+            buf.frombytes(part.tobytes())
+
+    def take(self) -> list[np.ndarray]:
+        """The identities as arrays (row, k1, k2, f1, f2, censored); the object lets go of them."""
+        buffers, self.buffers = self.buffers, []
+        return [np.frombuffer(b, dtype=d) for b, d in zip(buffers, ("int64", "uint64", "uint64", "uint64",
+                                                                     "uint64", "int8"))]
+
+
+def _judge(ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(rejected rows in row order, whether each is a conflict, how many were censored): the
+    rules of :func:`_duplicates` on identities (row, k1, k2, f1, f2, censored), with arrays
+    rather than tables; ``ids`` is emptied, each array reordered then released in turn."""
+    order = np.lexsort((ids[0], ids[2], ids[1]))  # by key (k1, k2), then row: the first of a key is its first row
+    row, k1, k2, f1, f2, censored = (ids.pop(0) for _ in range(6))
+    row, k1, k2 = row[order], k1[order], k2[order]
+    start = np.ones(len(row), dtype=bool)
+    start[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1])
+    del k1, k2
+    first = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    f1 = f1[order]
+    differs = f1 != f1[first][group]
+    del f1
+    f2 = f2[order]
+    differs |= f2 != f2[first][group]
+    del f2
+    censored = censored[order]
+    del order
+    several = np.diff(np.append(first, len(row))) > 1
+    conflict = (np.logical_or.reduceat(differs, first) & several)[group] if len(first) else differs
+    gone = conflict | (~start & several[group])
+    del group, start, differs
+    row, conflict = row[gone], conflict[gone]
+    back = np.argsort(row, kind="stable")
+    return row[back], conflict[back], int(censored[gone].sum())
+
+
+class _Pass:
+    """One read of a user's file: rows converted and checked chunk by chunk, rejects to ``log``,
+    label review to ``review``."""
+
+    def __init__(self, path, mapping, names, chunk):
+        self.path = Path(path)
+        self.m = read_mapping(mapping)
+        self.names = geo.read_names(names) if names is not None and not isinstance(names, geo.Names) else names
+        self.chunk = chunk or CHUNK
+        self.log, self.review, self.n_data, self.table = RejectLog(), [], 0, None
+
+    def _open(self):
+        """(rows after the header, field -> column index, header width)."""
+        path, m = self.path, self.m
+        table = self.table = open_table(path, m.sheet)
+        rows = iter(table.rows)
+        # the header is the first non-empty row; row numbers are 1-based spreadsheet rows
+        header = next((cells for _, cells in rows if any(not is_empty(c) for c in cells)), None)
+        if header is None:
+            raise DataFileError(path, "the file has no header row")
+        index = _header_index(header, m, path)
+        width = len(header)
+        while width and is_empty(header[width - 1]):  # trailing empty header cells (Excel)
+            width -= 1
+        return rows, index, width
+
+    def raw_values(self, wanted: np.ndarray):
+        """(row, raw value text) of the rows ``wanted`` (increasing row numbers)."""
+        rows, index, _ = self._open()
+        j = 0
+        for rownum, cells in rows:
+            while j < len(wanted) and wanted[j] < rownum:
+                j += 1
+            if j == len(wanted):
+                return
+            if wanted[j] == rownum:
+                yield rownum, _raw_of(cells, index, "value")
+
+    def chunks(self, only: np.ndarray | None = None):
+        """Accepted records (``row`` first, ``_raw`` last) of each chunk; ``only``: the row
+        numbers to convert, increasing (the others are counted and skipped)."""
+        m = self.m
+        rows, index, width = self._open()
+        table, j = self.table, 0
+        batch: list[tuple[int, dict]] = []   # accepted so far in this chunk
+        raws: dict[int, list] = {}           # their cells, to name the raw value of a later reject
+        pending: list[tuple] = []            # this chunk's rejects, written in row order at the flush
+        blank = _blank_text if table.encoding else _blank_cells
+        for rownum, cells in rows:
+            if blank(cells):
+                continue  # a blank line is not a row
+            self.n_data += 1
+            if only is not None:
+                while j < len(only) and only[j] < rownum:
+                    j += 1
+                if j == len(only) or only[j] != rownum:
+                    continue
+            # extra cells are tolerated only when empty (trailing separators, Excel's used range)
+            if len(cells) < width or (len(cells) > width and not blank(cells[width:])):
+                pending.append((rownum, None, _preview(cells, table.separator),
+                                f"row has {len(cells)} cells, the header has {width}"))
+            else:
+                try:
+                    batch.append((rownum, _row(cells, index, m)))
+                    raws[rownum] = cells
+                except _RowReject as exc:
+                    pending.append((rownum, exc.column, exc.raw, exc.reason))
+            if len(batch) >= self.chunk or len(pending) >= (self.chunk if batch else _REJECTS_HELD):
+                records = _flush(batch, raws, pending, m, index, self.log, self.names, self.review)
+                batch, raws, pending = [], {}, []
+                if records is not None:
+                    yield records
+        records = _flush(batch, raws, pending, m, index, self.log, self.names, self.review)
+        if records is not None:
+            yield records
+        if not self.review:  # no row reached the places: the names file is still reviewed against the file
+            self.review.append(([], []))
+            _places([], [], m, self.names, *self.review[0])
+
+    def result(self, cls, **fields):
+        warns, unresolved = _merge_review(self.review)
+        table = self.table
+        return cls(path=self.path, format="csv", rows_read=self.n_data, rejects=self.log, source_version=None,
+                   source=self.m.source_record(), encoding=table.encoding,
+                   warnings=pd.DataFrame(warns, columns=WARNING_COLUMNS).astype(object), unresolved=unresolved,
+                   separator={"\t": "tab"}.get(table.separator, table.separator), sheet=table.sheet, **fields)
+
+
+class _Keys:
+    """A 64-bit hash of each accepted row's observation key, with its row number: 16 bytes a
+    row in two growing buffers (``array`` grows in place, no list of chunks to join)."""
+
+    def __init__(self):
+        self.hashes, self.rows = array("Q"), array("q")
+
+    def add(self, records: pd.DataFrame) -> None:
+        """Equal keys give equal hashes, in any chunk (the records of every chunk have the same dtypes)."""
+        self.hashes.frombytes(pd.util.hash_pandas_object(records[OBSERVATION_KEY], index=False).to_numpy().tobytes())
+        self.rows.frombytes(records["row"].to_numpy(dtype="int64").tobytes())
+
+    def repeated(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers, increasing, whose hash appears more than once; their hashes), found by
+        sorting a copy of the hashes: no hash table per row."""
+        hashes = np.frombuffer(self.hashes, dtype=np.uint64)
+        ordered = np.sort(hashes)
+        same = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        if not len(same):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        mask = same[np.searchsorted(same, hashes).clip(max=len(same) - 1)] == hashes  # np.isin sorts a copy of both
+        return np.frombuffer(self.rows, dtype=np.int64)[mask], hashes[mask]
+
+
+def _compact(records: pd.DataFrame) -> pd.DataFrame:
+    """Columns of repeated labels as categoricals (one small code per row instead of a pointer)."""
+    return records.astype({c: "category" for c in CATEGORICAL + ["_raw"]})
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one table, column by column (each chunk's column freed once copied), with the
+    categories of every chunk (sorted, as ``astype("category")`` sorts them)."""
+    columns = list(parts[0].columns)
+    out = {}
+    for c in columns:
+        pieces = [p.pop(c) for p in parts]
+        if isinstance(pieces[0].dtype, pd.CategoricalDtype):
+            out[c] = pd.Series(union_categoricals(pieces, sort_categories=True))
+        else:
+            out[c] = pd.concat(pieces, ignore_index=True)
+        del pieces
+    return pd.DataFrame(out, copy=False)
+
+
+def _flush(batch, raws, pending, m: Mapping, index, log: RejectLog, names, review: list) -> pd.DataFrame | None:
     """Convert places, check plausibility and the schema for one chunk; its rejects go to the log
-    in row order, its accepted rows to ``parts`` and its label review to ``review``."""
+    in row order and its label review to ``review``; returns its accepted records (or None)."""
     kept = []
     if batch:
         warns, unresolved = [], []
         kept = _places(batch, pending, m, names, warns, unresolved)
         review.append((warns, unresolved))
     kept = _plausible(kept, raws, pending, m, index)
-    if kept:
-        parts.append(_validate(kept, raws, pending, m, index))
+    records = _validate(kept, raws, pending, m, index) if kept else None
     pending.sort(key=lambda t: t[0])
     log.extend(pending)
+    return records if records is not None and len(records) else None
 
 
 def _merge_review(review: list[tuple[list, list]]) -> tuple[list[dict], list[dict]]:
@@ -553,14 +792,15 @@ def _validate(rows: list[tuple[int, dict]], raws: dict, rejects: list, m: Mappin
     raise DataFileError("<observations>", "rows keep failing the observation schema")
 
 
-def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.DataFrame:
+def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.Index:
     """Reject later copies of a repeated observation (same figure) and every row of an
-    observation given with different figures (see the module docstring)."""
+    observation given with different figures (see the module docstring); returns the index
+    of the rejected records."""
     if len(records) < 2:
-        return records
+        return records.index[:0]
     same_key = records.duplicated(OBSERVATION_KEY, keep=False)
     if not same_key.any():
-        return records
+        return records.index[:0]
     dup = records[same_key]
     ids = pd.DataFrame({"key": dup.groupby(OBSERVATION_KEY, dropna=False, sort=False).ngroup(),
                         "figure": dup.groupby(_FIGURE, dropna=False, sort=False).ngroup()})
@@ -571,4 +811,4 @@ def _duplicates(records: pd.DataFrame, m: Mapping, log: RejectLog) -> pd.DataFra
     gone = records.loc[drop, ["row", "_raw"]]
     reasons = conflict.loc[drop].map({True: R_CONFLICT, False: R_DUPLICATE})
     log.extend(zip(gone["row"].tolist(), [column] * len(gone), gone["_raw"].tolist(), reasons.tolist()))
-    return records.drop(index=drop)
+    return drop
