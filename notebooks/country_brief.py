@@ -303,6 +303,12 @@ if shore in roles.SHORES:
     page.note(t("roles.share.note", country=name) if len(share) else t("roles.share.none", country=name))
 
 # %%
+def latest_text(latest):
+    """The latest year's flow, with its range when cells were published as "<5"."""
+    value = format_total(latest["value"], latest["lower"], latest["upper"], lang, latest["censored_cells"])
+    return t("roles.latest", value=value, year=int(latest["year_end"]))
+
+
 if shore in roles.SHORES:
     cits = roles.citizenships_detected(flows, country)
     page.subsection(t("roles.citizenships.heading", country=name))
@@ -311,8 +317,7 @@ if shore in roles.SHORES:
     else:
         page.table([t("col.citizenship"), t("roles.col.years"), t("roles.col.latest")],
                    [[report.name(r["origin"], r["origin_scheme"]), roles.years_text(r["years"], lang),
-                     t("roles.latest", value=format_total(r["latest"]["value"], r["latest"]["lower"], r["latest"]["upper"],
-                                                          lang, r["latest"]["censored_cells"]), year=int(r["latest"]["year_end"]))]
+                     latest_text(r["latest"])]
                     for _i, r in cits.head(12).iterrows()], numeric=(2,))
     abroad = roles.detected_abroad(flows, country)
     page.subsection(t("roles.abroad.heading", country=name))
@@ -321,8 +326,7 @@ if shore in roles.SHORES:
     else:
         page.table([t("flows.col.destination"), t("roles.col.years"), t("roles.col.latest")],
                    [[report.name(r["destination"]), roles.years_text(r["years"], lang),
-                     t("roles.latest", value=format_total(r["latest"]["value"], r["latest"]["lower"], r["latest"]["upper"],
-                                                          lang, r["latest"]["censored_cells"]), year=int(r["latest"]["year_end"]))]
+                     latest_text(r["latest"])]
                     for _i, r in abroad.head(12).iterrows()], numeric=(2,))
     report.keep(to_observations(flows.query("destination == @country or origin == @country")))
 

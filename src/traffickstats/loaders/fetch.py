@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import atomic
+from ..checksum import sha256_file
 from ..errors import DataFileError, ParameterError
 
 __all__ = ["DATASETS", "cache_dir", "cached_dataset", "cache_record", "fetch_dataset", "TIMEOUT"]
@@ -73,14 +74,6 @@ def _target(name: str) -> Path:
     return cache_dir() / name / _spec(name)["filename"]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def cache_record(name: str) -> dict | None:
     """The JSON record of the cached copy of ``name``, or None."""
     rec = _target(name).with_name(_spec(name)["filename"] + ".json")
@@ -96,7 +89,7 @@ def cached_dataset(name: str) -> Path | None:
     rec = cache_record(name)
     if rec is None or not path.is_file():
         return None
-    return path if _sha256(path) == rec.get("sha256") else None
+    return path if sha256_file(path) == rec.get("sha256") else None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -32,7 +32,6 @@ reads it back as a :class:`~.result.LoadResult`, like any loaded dataset.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from pathlib import Path
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, atomic
+from ..checksum import sha256_file
 from ..errors import DataFileError
 from ..paths import data_dir
 from ..schema import conform
@@ -63,14 +63,6 @@ SELECTION = ("every accepted row where a participant ({participants}) is the det
 def extract_dir() -> Path:
     """The folder of the bundled extract (``data/glotip``)."""
     return data_dir() / "glotip"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _route_destinations() -> tuple[set[str], list[str]]:
@@ -146,7 +138,7 @@ def build_extract(result: LoadResult) -> tuple[pd.DataFrame, dict]:
         "citation": (f"{source.get('publisher')}, {source.get('title')}, release of {version} "
                      f"({Path(source.get('url') or 'data_glotip.xlsx').name})"),
         "terms": source.get("terms"),
-        "original": {"file": Path(result.path).name, "sha256": _sha256(Path(result.path)),
+        "original": {"file": Path(result.path).name, "sha256": sha256_file(Path(result.path)),
                      "size": Path(result.path).stat().st_size},
         "release_rows": {"read": result.rows_read, "accepted": result.accepted, "rejected": result.rejected},
         "selection": rule,

@@ -51,6 +51,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
+from ..checksum import sha256_file
 from ..errors import OutputError, ParameterError, TraffickstatsError
 from ..paths import data_dir
 from .. import atomic
@@ -187,13 +188,6 @@ def parse_formats(value: str | None) -> tuple[str, ...]:
 
 
 # --- inputs and up-to-date check --------------------------------------------------------
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def sha256_folder(folder: Path) -> str:
