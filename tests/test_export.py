@@ -217,6 +217,35 @@ def test_unchanged_images_are_not_rendered_again(ex, tmp_path):
 
 
 @pytest.mark.browser
+def test_a_tab_draws_many_pictures_as_a_freshly_loaded_page_would(ex, exported, monkeypatch):
+    """kaleido loads its page again after every picture; our server's tabs only every
+    RENDERS_PER_RELOAD pictures. A chart drawn by a tab that drew others before it is the same
+    PNG, byte for byte, as the one a freshly loaded page draws (a map, Arabic, a headline)."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    reloads = []
+    real_reload = _KaleidoTab.reload
+
+    async def counted(self):
+        reloads.append(1)
+        return await real_reload(self)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+    figs = exported["figs"]
+    names = ["map-fr", "regions-ar", "headline-en", "tunisia-fr", "shares-ar"]
+    items = [(figs[n], "png", 960, 540, 1) for n in names]
+    reused = ex.images(items[::-1] + items)  # each drawn again after the others
+    assert len(reloads) <= 2 * len(items) // export.RENDERS_PER_RELOAD + ex.tabs
+
+    monkeypatch.setattr(export, "RENDERS_PER_RELOAD", 1)
+    ex.images(items[:ex.tabs])  # every tab is loaded again after this
+    reloads.clear()
+    fresh = ex.images(items)
+    assert len(reloads) == len(items)
+    assert fresh == reused[len(items):] == reused[:len(items)][::-1]
+
+
+@pytest.mark.browser
 def test_nothing_is_fetched_from_the_network(exported, proxy, chromium):
     """All charts (maps included) were rendered through the recording proxy: no request for
     plotly.js, MathJax or map data. kaleido's default page, through the same proxy, does ask

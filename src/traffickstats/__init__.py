@@ -2,6 +2,10 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import deferred
+
+deferred.install()  # before anything imports jsonschema (see traffickstats.deferred)
+
 try:
     __version__ = version("traffickstats")
 except PackageNotFoundError:  # running from a source tree without install

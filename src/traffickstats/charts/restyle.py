@@ -157,10 +157,11 @@ def restyle(fig, t: Typography, *, title: bool = True, footnote: bool = True) ->
     A figure without traffickstats metadata is only given the medium's size.
     """
     if isinstance(fig, dict):
-        fig = go.Figure(fig, skip_invalid=True)
-    elif not isinstance(fig, go.Figure):
+        fig = go.Figure(fig, skip_invalid=True)  # a new figure already: no second copy
+    elif isinstance(fig, go.Figure):
+        fig = go.Figure(fig)
+    else:
         raise TraffickstatsError(f"restyle: expected a plotly Figure, got {type(fig).__name__}")
-    fig = go.Figure(fig)
     m = _meta(fig)
     if m is None:
         if t.height:

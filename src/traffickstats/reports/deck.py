@@ -258,11 +258,19 @@ def chart_slide(fig: dict, picture: bytes, lang: str) -> ChartSlide:
                       source=m.get("footnote") or "", notes=notes)
 
 
-def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
+def laid_out(charts: list[tuple[str, dict]]) -> list:
+    """Every chart laid out for its deck slide (``charts.restyle.for_deck``)."""
+    from ..charts.restyle import for_deck
+
+    return [for_deck(fig) for _name, fig in charts]
+
+
+def pictures(charts: list[tuple[str, dict]], *, exporter=None, figures: list | None = None) -> list[bytes]:
     """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server, in one
-    call (``Exporter.images``: spread over its tabs)."""
+    call (``Exporter.images``: spread over its tabs). ``figures``: the charts already laid
+    out (:func:`laid_out`)."""
     from ..charts.export import Exporter, _joining_exporter
-    from ..charts.restyle import DECK, for_deck
+    from ..charts.restyle import DECK
 
     if not charts:
         return []
@@ -271,7 +279,8 @@ def pictures(charts: list[tuple[str, dict]], *, exporter=None) -> list[bytes]:
     if own:
         ex.start()
     try:
-        return ex.images([(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts])
+        figures = laid_out(charts) if figures is None else figures
+        return ex.images([(fig, "png", DECK.width, DECK.height, 1) for fig in figures])
     finally:
         if own:
             ex.close()
@@ -285,39 +294,46 @@ def content(report: Outline, pictures_: list[bytes], *, lang: str | None = None,
         charts=[chart_slide(fig, pic, lang) for (_name, fig), pic in zip(report.charts, pictures_)])
 
 
-def key(deck: DeckContent, charts: list[tuple[str, dict]]) -> str:
+def key(deck: DeckContent, charts: list[tuple[str, dict]], figures: list | None = None) -> str:
     """What a deck depends on, hashed: its words (title, date, messages, slide texts) and the
-    :func:`~traffickstats.charts.export.image_key` of each chart's picture."""
+    :func:`~traffickstats.charts.export.image_key` of each chart's picture (``figures``: the
+    charts already laid out, :func:`laid_out`)."""
     import dataclasses
     import hashlib
     import json
 
     from ..charts.export import image_key
-    from ..charts.restyle import DECK, for_deck
+    from ..charts.restyle import DECK
 
     words = dataclasses.asdict(dataclasses.replace(
         deck, charts=[dataclasses.replace(c, picture=b"") for c in deck.charts]))
-    pictures_ = [image_key(for_deck(fig), "png", DECK.width, DECK.height, 1) for _name, fig in charts]
+    figures = laid_out(charts) if figures is None else figures
+    pictures_ = [image_key(fig, "png", DECK.width, DECK.height, 1) for fig in figures]
     blob = json.dumps({"words": words, "pictures": pictures_}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def build(executed, out: Path, *, title: str | None = None, day: Date | None = None, exporter=None,
-          cache=None) -> Path:
+          cache=None, figures: list | None = None) -> Path:
     """The deck of an executed report (a notebook node or an .ipynb path) written to ``out``.
 
     ``cache`` (``fresh(path, key)`` / ``record(path, key)``, see ``reports.exports``): a deck
-    whose :func:`key` is unchanged and whose file exists is kept as it is, no picture rendered."""
+    whose :func:`key` is unchanged and whose file exists is kept as it is, no picture rendered.
+    ``figures``: the charts already laid out for the deck (:func:`laid_out`, as a pack's
+    worker does), else laid out here, once."""
     from . import outline
 
     report = outline.read_file(executed) if isinstance(executed, (str, Path)) else outline.read(executed)
+    if figures is None or len(figures) != len(report.charts):
+        figures = laid_out(report.charts)
     if cache is None:
-        return write(content(report, pictures(report.charts, exporter=exporter), title=title, day=day), out)
+        return write(content(report, pictures(report.charts, exporter=exporter, figures=figures), title=title,
+                             day=day), out)
     deck = content(report, [b""] * len(report.charts), title=title, day=day)
-    k = key(deck, report.charts)
+    k = key(deck, report.charts, figures)
     if cache.fresh(Path(out), k):
         return Path(out)
-    for chart, picture in zip(deck.charts, pictures(report.charts, exporter=exporter)):
+    for chart, picture in zip(deck.charts, pictures(report.charts, exporter=exporter, figures=figures)):
         chart.picture = picture
     write(deck, out)
     cache.record(Path(out), k)

@@ -32,31 +32,36 @@ def info_from(nb, **overrides) -> html.PageInfo:
     return html.PageInfo(**fields)
 
 
-def page(nb, info: html.PageInfo) -> str:
-    """The print page (HTML string, plotly.js inlined: it is printed from a temporary file)."""
-    return html.export(nb, info, self_contained=True, medium="print")
+def page(nb, info: html.PageInfo, assets: Path | None = None) -> str:
+    """The print page (HTML string; it is printed from a temporary file): plotly.js inlined,
+    or loaded from the shared ``assets`` folder of a pack (by its file URL; the PDF is the same)."""
+    if assets is None:
+        return html.export(nb, info, self_contained=True, medium="print")
+    return html.export(nb, info, assets_href=Path(assets).resolve().as_uri(), medium="print")
 
 
 def write_pdf(executed, pdf: Path, info: html.PageInfo | None = None, *, chromium: str | None = None,
-              printer=None) -> Path:
+              printer=None, source: str | None = None) -> Path:
     """Print the executed report ``executed`` (a notebook node or an .ipynb path) to the A4
     PDF ``pdf`` (written atomically). Raises ExportError when Chromium is missing or fails.
 
     ``printer``: a :class:`.printpdf.Printer` (one browser kept for many PDFs, as the pack's
-    export pass does); by default a browser is started for this PDF."""
+    export pass does); by default a browser is started for this PDF. ``source``: the print
+    page already made (:func:`page`, as a pack's worker does); ``executed`` is then not read."""
     import nbformat
 
     from .printpdf import print_pdf
 
-    nb = nbformat.read(str(executed), as_version=4) if isinstance(executed, (str, Path)) else executed
-    info = info or info_from(nb)
+    if source is None:
+        nb = nbformat.read(str(executed), as_version=4) if isinstance(executed, (str, Path)) else executed
+        source = page(nb, info or info_from(nb))
     pdf = Path(pdf)
     with tempfile.TemporaryDirectory(prefix="ts-print-") as work:
-        source = Path(work) / f"{pdf.stem}.html"
-        source.write_text(page(nb, info), encoding="utf-8")
+        html_file = Path(work) / f"{pdf.stem}.html"
+        html_file.write_text(source, encoding="utf-8")
         pdf.parent.mkdir(parents=True, exist_ok=True)
         if printer is not None:
-            printer.print_pdf(source, pdf)
+            printer.print_pdf(html_file, pdf)
         else:
-            print_pdf(source, pdf, chromium=chromium)
+            print_pdf(html_file, pdf, chromium=chromium)
     return pdf

@@ -1,12 +1,17 @@
-"""The pack's export pass: slides, thumbnails and decks made while the reports still render.
+"""The pack's export pass: slides, thumbnails, decks and PDFs made while the reports still render.
 
-A pack renders its reports in worker processes; each finished report is handed to ONE export
-thread in the pack's process (:class:`ExportPass`), which reads its executed notebook and
-writes, through ONE long-lived kaleido server (``charts.export.Exporter``):
+A pack renders its reports in worker processes. Each worker also does the export's Python
+work for its report (:func:`prepare`: the charts laid out for slides, thumbnail and deck, and
+the print page), so that work runs side by side in the workers instead of taking turns under
+the pack process's one interpreter lock. Each finished report is then handed to the export
+lanes of the pack's process (:class:`ExportPass`):
 
-- the slide of every chart (``<lang>/images/<report>/<chart>.png``, ``-slide2x.png``, ``.svg``);
-- the index's thumbnail of the report (``<lang>/thumbs/<report>.png``);
-- the PowerPoint deck (``<lang>/<report>.pptx``, :mod:`.deck`).
+- two picture threads, through ONE long-lived kaleido server (``charts.export.Exporter``),
+  write the slide of every chart (``<lang>/images/<report>/<chart>.png``, ``-slide2x.png``,
+  ``.svg``), the index's thumbnail (``<lang>/thumbs/<report>.png``) and the PowerPoint deck
+  (``<lang>/<report>.pptx``, :mod:`.deck`); one thread's browser calls alternate with the
+  other's Python work (scaling slides down, writing the deck);
+- one print thread prints the A4 PDF through ONE long-lived Chromium (``printpdf.Printer``).
 
 So exports overlap with the reports still rendering instead of waiting for the last one.
 
@@ -42,11 +47,16 @@ CACHE = ".export-cache.json"
 #: 0.45 s a 3840x2160 slide in batches over two tabs, 0.50 s over one, 0.66 s one call each).
 TABS = 2
 IMAGE_FORMATS = ("png", "svg")
+#: Reports whose pictures are made at once: while one waits for the browser, the other lays
+#: its charts out again and scales its slides down (Python work that held the single
+#: export thread between two pictures; the browser's calls still take turns).
+PICTURE_THREADS = 2
 
 
 class ExportCache:
     """``{file relative to the pack: key}`` of the pictures and decks written, read and saved
-    in the pack folder; counts the files it let be reused and the files recorded."""
+    in the pack folder; counts the files it let be reused and the files recorded. Shared by
+    the picture threads (a lock guards it); :meth:`counting` gives one report its own counts."""
 
     def __init__(self, out: Path):
         self.out = Path(out)
@@ -56,6 +66,7 @@ class ExportCache:
         except (OSError, ValueError, AttributeError):
             self._keys = {}
         self.reused = self.rendered = 0
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -65,18 +76,44 @@ class ExportCache:
 
     def fresh(self, path: Path, key: str) -> bool:
         """True when ``path`` exists and was written from the same key: keep it."""
-        ok = self._keys.get(self._rel(path)) == key and Path(path).is_file()
+        with self._lock:
+            ok = self._keys.get(self._rel(path)) == key
+        ok = ok and Path(path).is_file()
+        with self._lock:
+            self.reused += ok
+        return ok
+
+    def record(self, path: Path, key: str) -> None:
+        with self._lock:
+            self._keys[self._rel(path)] = key
+            self.rendered += 1
+
+    def counting(self) -> "_Counted":
+        """This cache, counting apart the files one report reuses and renders."""
+        return _Counted(self)
+
+    def save(self) -> None:
+        """Write the cache (atomically), forgetting files that are gone."""
+        with self._lock:
+            keys = sorted(self._keys.items())
+            keep = {k: v for k, v in keys if (self.out / k).is_file()}
+            atomic.write_text(self.out / CACHE, json.dumps({"files": keep}, indent=1))
+
+
+class _Counted:
+    """One report's view of the shared :class:`ExportCache`: its own ``reused`` / ``rendered``."""
+
+    def __init__(self, cache: ExportCache):
+        self._cache, self.reused, self.rendered = cache, 0, 0
+
+    def fresh(self, path: Path, key: str) -> bool:
+        ok = self._cache.fresh(path, key)
         self.reused += ok
         return ok
 
     def record(self, path: Path, key: str) -> None:
-        self._keys[self._rel(path)] = key
+        self._cache.record(path, key)
         self.rendered += 1
-
-    def save(self) -> None:
-        """Write the cache (atomically), forgetting files that are gone."""
-        keep = {k: v for k, v in sorted(self._keys.items()) if (self.out / k).is_file()}
-        atomic.write_text(self.out / CACHE, json.dumps({"files": keep}, indent=1))
 
 
 def wanted(formats) -> bool:
@@ -84,23 +121,56 @@ def wanted(formats) -> bool:
     return any(f in formats for f in (*IMAGE_FORMATS, "pptx"))
 
 
-def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | None = None) -> dict:
+def prepare(nb, formats, info, assets: Path | None = None) -> dict:
+    """What the export pass needs of a report that only Python computes, made where the
+    report was rendered (a pack's worker process) rather than in the pack's one process,
+    where this work took turns with everything else under one interpreter lock: its charts
+    laid out for slides, the thumbnail and the deck (``charts.restyle``), and its print page
+    (:func:`.dossier.page`; scripts from the pack's ``assets`` folder, else inlined).
+
+    Plain dicts and a string, for any executor to ship back; :func:`media` and the print lane
+    take them (``prepared``) and fall back to computing them when one is missing.
+    """
+    from ..charts.restyle import for_slide, for_thumbnail
+    from . import deck, dossier
+
+    figs = figures.extract(nb)
+    got: dict = {}
+    if figs and any(f in formats for f in IMAGE_FORMATS):
+        got["slides"] = [(name, for_slide(fig).to_dict()) for name, fig in figs]
+    if figs and "png" in formats:
+        got["thumbnail"] = for_thumbnail(figs[0][1]).to_dict()
+    if figs and "pptx" in formats:
+        got["deck"] = [fig.to_dict() for fig in deck.laid_out(figs)]
+    if "pdf" in formats:
+        got["print_page"] = dossier.page(nb, info, assets)
+    return got
+
+
+def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | None = None,
+          prepared: dict | None = None) -> dict:
     """One report's slides, thumbnail and deck; returns ``{"outputs", "warnings", "thumbnail"}``
-    to add to its manifest entry (each failure is a warning, never an exception)."""
+    to add to its manifest entry (each failure is a warning, never an exception).
+    ``prepared``: its charts laid out already (:func:`prepare`)."""
     from . import deck
 
     html_path = out / next(o for o in entry["outputs"] if o.endswith(".html"))
     got = {"outputs": [], "warnings": [], "thumbnail": None}
+    prepared = prepared or {}
 
     def failed(what: str, exc: Exception) -> None:
         got["warnings"].append(f"{what} export failed for {html_path.name}: {type(exc).__name__}: {exc}")
 
     figs = figures.extract(nb)
+    slides = prepared.get("slides")
+    if slides is not None and [name for name, _ in slides] != [name for name, _ in figs]:
+        slides = None  # not this notebook's charts: lay them out here
     image_formats = [f for f in formats if f in IMAGE_FORMATS]
     if image_formats and figs:
         folder = html_path.parent / "images" / html_path.stem
         try:
-            written = figures.export(dict(figs), folder, image_formats, exporter=exporter, cache=cache)
+            written = figures.export(dict(slides or figs), folder, image_formats, exporter=exporter, cache=cache,
+                                     laid_out=slides is not None)
         except Exception as exc:  # noqa: BLE001 - images are optional; the HTML stands
             failed("/".join(image_formats), exc)
         else:
@@ -111,8 +181,9 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
             got["outputs"] += [Path(p).relative_to(out).as_posix() for p in written]
     if "png" in formats and figs:
         try:
-            thumb = figures.thumbnail(figs[0][1], html_path.parent / "thumbs" / f"{html_path.stem}.png",
-                                      exporter=exporter, cache=cache)
+            thumb_fig = prepared.get("thumbnail")
+            thumb = figures.thumbnail(thumb_fig or figs[0][1], html_path.parent / "thumbs" / f"{html_path.stem}.png",
+                                      exporter=exporter, cache=cache, laid_out=thumb_fig is not None)
             got["thumbnail"] = thumb.relative_to(out).as_posix()
             got["outputs"].append(got["thumbnail"])
         except Exception as exc:  # noqa: BLE001
@@ -120,7 +191,7 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
     if "pptx" in formats:
         try:
             path = deck.build(nb, html_path.with_suffix(".pptx"), title=entry.get("title"), exporter=exporter,
-                              cache=cache)
+                              cache=cache, figures=prepared.get("deck"))
             got["outputs"].append(path.relative_to(out).as_posix())
         except Exception as exc:  # noqa: BLE001
             failed("pptx", exc)
@@ -169,29 +240,34 @@ class _Browser:
 
 
 class _Lane:
-    """One thread and its queue: the reports handed to it, done one after the other."""
+    """``threads`` threads and their queue: the reports handed to it, each done by one thread."""
 
-    def __init__(self, name: str, work: Callable[[dict], None]):
+    def __init__(self, name: str, work: Callable[[dict], None], threads: int = 1):
         self._work, self._queue = work, queue.Queue()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"traffickstats-{name}", daemon=True)
+        self._threads = [threading.Thread(target=self._run, name=f"traffickstats-{name}-{i}", daemon=True)
+                         for i in range(max(1, threads))]
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def put(self, entry: dict) -> None:
         self._queue.put(entry)
 
+    def _end(self, timeout: float | None) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout)
+
     def finish(self) -> None:
-        self._queue.put(None)
-        if self._thread.is_alive():
-            self._thread.join()
+        self._end(None)
 
     def stop(self, timeout: float) -> None:
         self._stop.set()
-        self._queue.put(None)
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+        self._end(timeout)
 
     def _run(self) -> None:
         while True:
@@ -226,7 +302,7 @@ class ExportPass:
         self._lanes: list[_Lane] = []
         self._started = False
         if wanted(self.formats):
-            self._lanes.append(_Lane("pictures", self._pictures))
+            self._lanes.append(_Lane("pictures", self._pictures, PICTURE_THREADS))
         if "pdf" in self.formats:
             self._lanes.append(_Lane("print", self._pdf))
         self._cache = ExportCache(self.out)
@@ -288,6 +364,8 @@ class ExportPass:
     def _add(self, entry: dict, outputs: list[str], warnings: list[str], **fields) -> None:
         with self._lock:
             entry["exports_pending"] = (entry.get("exports_pending") or 1) - 1 or None
+            if entry["exports_pending"] is None:
+                entry.pop("_prepared", None)  # every lane has used it
             entry["outputs"] = sorted([*entry["outputs"], *outputs], key=_rank)
             entry["warnings"] = [*entry["warnings"], *warnings]
             entry.update(fields)
@@ -297,25 +375,27 @@ class ExportPass:
     def _pictures(self, entry: dict) -> None:
         import nbformat
 
-        cache, before, t0 = self._cache, (self._cache.rendered, self._cache.reused), time.perf_counter()
+        cache, t0 = self._cache.counting(), time.perf_counter()
         if self._browser.error is not None:
             got = {"outputs": [], "thumbnail": None, "warnings": [self._skipped(self._browser.error)]}
         else:
             try:
                 nb = nbformat.read(self.out / entry["executed"], as_version=4)
-                got = media(entry, nb, self.out, self.formats, self._browser, cache)
+                prepared = entry.get("_prepared") or {}
+                got = media(entry, nb, self.out, self.formats, self._browser, cache,
+                            {k: prepared.get(k) for k in ("slides", "thumbnail", "deck")})
             except Exception as exc:  # noqa: BLE001 - never a lost page
                 got = {"outputs": [], "thumbnail": None,
                        "warnings": [f"export failed for {entry['output']}: {type(exc).__name__}: {exc}"]}
             if self._browser.error is not None:  # no Chromium: one line, not one per file
                 got["warnings"] = [self._skipped(self._browser.error)]
         try:
-            cache.save()
+            self._cache.save()
         except TraffickstatsError:
             pass  # a full disk: the pictures stand, the next run makes them again
         extra = {"thumbnail": got["thumbnail"]} if got["thumbnail"] else {}
         self._add(entry, got["outputs"], got["warnings"], **extra, exports={
-            "rendered": cache.rendered - before[0], "reused": cache.reused - before[1],
+            "rendered": cache.rendered, "reused": cache.reused,
             "seconds": round(time.perf_counter() - t0, 3), "finished": _now()})
 
     def _pdf(self, entry: dict) -> None:
@@ -329,8 +409,9 @@ class ExportPass:
         try:
             if self._printer is None:
                 self._printer = Printer()
-            nb = nbformat.read(self.out / entry["executed"], as_version=4)
-            dossier.write_pdf(nb, pdf, _page_info(entry), printer=self._printer)
+            source = (entry.get("_prepared") or {}).get("print_page")
+            nb = None if source else nbformat.read(self.out / entry["executed"], as_version=4)
+            dossier.write_pdf(nb, pdf, _page_info(entry), printer=self._printer, source=source)
         except (TraffickstatsError, OSError) as exc:  # a warning, the HTML stands
             self._add(entry, [], [f"pdf: {exc}"])
             return

@@ -42,7 +42,8 @@ def extract(nb) -> list[tuple[str, dict]]:
     return [(name, dict(out["data"][PLOTLY_MIME])) for name, out in named_outputs(nb)]
 
 
-def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, exporter=None, cache=None) -> list[Path]:
+def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, exporter=None, cache=None,
+           laid_out: bool = False) -> list[Path]:
     """Write the slide of each ``{name: figure}`` into ``out_dir`` (``<name>.png``,
     ``<name>-slide2x.png``, ``<name>.svg``, ``<name>.pdf``); return every file written.
 
@@ -50,11 +51,12 @@ def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, expor
     finding as title, 24 px text and more, the source whole), not the web chart resized.
     ``exporter``: a started ``charts.export.Exporter`` (default: the one open, else a new one);
     ``cache``: unchanged slides are kept, not rendered again (``charts.export.export_figures``).
+    ``laid_out``: the figures are slides already (``for_slide`` run where the report rendered).
     """
     from ..charts.export import export_figures
     from ..charts.restyle import for_slide
 
-    figs = {name: for_slide(fig) for name, fig in figures.items()}
+    figs = dict(figures) if laid_out else {name: for_slide(fig) for name, fig in figures.items()}
     return list(export_figures(figs, Path(out_dir), list(formats), exporter=exporter, cache=cache))
 
 
@@ -62,13 +64,13 @@ def export(figures: dict[str, dict], out_dir: Path, formats: list[str], *, expor
 THUMB_SIZE = ("thumb", 800, 450, 1)
 
 
-def thumbnail(figure: dict, path: Path, *, exporter=None, cache=None) -> Path:
+def thumbnail(figure: dict, path: Path, *, exporter=None, cache=None, laid_out: bool = False) -> Path:
     """The preview of a report in the pack's index: its first chart with large text on a
-    small picture (``charts.restyle.for_thumbnail``), as ``path`` (PNG)."""
+    small picture (``charts.restyle.for_thumbnail``; already, when ``laid_out``), as ``path`` (PNG)."""
     from ..charts.export import export_figures
     from ..charts.restyle import for_thumbnail
 
     path = Path(path)
-    written = export_figures({path.stem: for_thumbnail(figure)}, path.parent, ["png"], sizes=[THUMB_SIZE],
+    written = export_figures({path.stem: figure if laid_out else for_thumbnail(figure)}, path.parent, ["png"], sizes=[THUMB_SIZE],
                              exporter=exporter, cache=cache)
     return Path(written[0])

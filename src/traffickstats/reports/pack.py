@@ -256,7 +256,7 @@ def render_task(task: dict) -> dict:
     A top-level function taking and returning plain dicts, so any executor (process pool,
     dask) can ship it. Never raises for a report's own failure.
     """
-    from . import runner
+    from . import exports, runner
 
     out = Path(task["out"])
     html_path = out / task["output"]
@@ -286,11 +286,18 @@ def render_task(task: dict) -> dict:
             outputs += _embed_pages(nb, html_path.parent / embeds, out)
     info = runner.page_info(res)  # for the print PDF, made by the pack's export pass (.exports)
     page = {**dataclasses.asdict(info), "rendered": info.rendered.isoformat()}
+    prepared = None
+    if res.ok and res.executed and (exports.wanted(task["formats"]) or "pdf" in task["formats"]):
+        try:  # the export pass's Python work, done here: workers run side by side
+            prepared = exports.prepare(nb, task["formats"], info, None if task["self_contained"] else out / "assets")
+        except Exception:  # noqa: BLE001 - the export pass then does it itself (and reports any error)
+            prepared = None
     return {
         "status": res.status, "error": res.error, "outputs": outputs, "seconds": res.seconds,
         "run_id": res.run_id, "title": res.title or task["title"], "summary": summary,
         "executed": res.executed.relative_to(out).as_posix() if res.executed else None,
         "warnings": warnings, "figures": figs, "notebook_path": str(res.notebook), "page": page,
+        "prepared": prepared,
     }
 
 
@@ -510,6 +517,7 @@ def render_pack(
             entry = entries[output]
             with lock:
                 done["_page"] = done.pop("page", None)
+                done["_prepared"] = done.pop("prepared", None)
                 entry.update({k: v for k, v in done.items() if k != "notebook_path"}, up_to_date=False,
                              rendered=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
             bar.advance(output, entry["status"] == "ok")
