@@ -380,3 +380,22 @@ def test_missing_chromium_names_the_debian_package(tmp_path):
         message = json.loads(res.stdout.strip().splitlines()[-1])
         assert "apt-get install chromium" in message and expected in message, (label, message)
         assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_scaling_down_keeps_transparency_and_writes_opaque_pictures_as_rgb(tmp_path):
+    """GENERATED pictures: an opaque one (a slide) is written as RGB with the same pixels as the
+    RGBA reduction; one with transparent pixels keeps its alpha."""
+    from PIL import Image, ImageChops
+
+    opaque = Image.new("RGBA", (8, 4), (255, 255, 255, 255))
+    opaque.paste((0, 114, 178, 255), (0, 0, 4, 4))
+    clear = opaque.copy()
+    clear.paste((0, 0, 0, 0), (4, 0, 8, 4))
+    for name, img in (("opaque", opaque), ("clear", clear)):
+        img.save(tmp_path / f"{name}-2x.png")
+        export._write_scaled_down(tmp_path / f"{name}-2x.png", 2, tmp_path / f"{name}.png")
+    small = Image.open(tmp_path / "opaque.png")
+    assert small.mode == "RGB" and small.size == (4, 2)
+    assert ImageChops.difference(small, opaque.reduce(2).convert("RGB")).getbbox() is None
+    kept = Image.open(tmp_path / "clear.png")
+    assert kept.mode == "RGBA" and kept.getpixel((3, 1))[3] == 0 and kept.getpixel((0, 0)) == (0, 114, 178, 255)

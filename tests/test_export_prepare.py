@@ -12,8 +12,8 @@ import pytest
 from inprocess import as_notebook, run
 
 from traffickstats.charts.export import image_key
-from traffickstats.charts.restyle import DECK, SLIDE, THUMB, for_deck, for_slide, for_thumbnail
-from traffickstats.reports import deck, dossier, exports, figures
+from traffickstats.charts.restyle import DECK, SLIDE, THUMB, for_deck, for_print, for_slide, for_thumbnail
+from traffickstats.reports import deck, dossier, exports, figures, html
 from traffickstats.reports.html import PageInfo
 
 FORMATS = ["html", "png", "pdf", "pptx"]
@@ -41,21 +41,52 @@ def test_prepared_figures_are_the_pictures_the_export_pass_would_draw(report):
         for_thumbnail(charts[0][1]), "png", THUMB.width, THUMB.height, 1)
     assert [image_key(f, "png", DECK.width, DECK.height, 1) for f in got["deck"]] == [
         image_key(for_deck(fig), "png", DECK.width, DECK.height, 1) for _, fig in charts]
-    assert got["print_page"] == dossier.page(nb, info)  # inlined plotly.js: no pack folder given
+    assert [image_key(f, "svg", 700, 520, 1) for f in got["print_figures"]] == [
+        image_key(for_print(fig), "svg", 700, 520, 1) for _, fig in charts]
+    page = got["print_page"]
+    assert [n for n in range(len(charts)) if html.picture_marker(n) in page] == list(range(len(charts)))
+    # the charts come as pictures: plotly.js is neither inlined nor loaded
+    assert "Plotly.newPlot" not in page and "<script src" not in page and len(page) < 200_000
 
 
-def test_prepared_print_page_loads_the_packs_scripts_by_file_url(report, tmp_path):
+def test_a_print_page_loads_the_packs_scripts_by_file_url(report, tmp_path):
     nb, info = report
-    page = exports.prepare(nb, ["html", "pdf"], info, assets=tmp_path / "assets")["print_page"]
+    page = dossier.page(nb, info, tmp_path / "assets")
     inline = dossier.page(nb, info)
     assert f'src="{(tmp_path / "assets").resolve().as_uri()}/' in page
     assert len(page) < len(inline) / 10  # plotly.js (4.8 MB) is no longer in the page
     assert "Plotly.newPlot" in page
 
 
+class _SVGs:
+    """Stands in for the export server: a GENERATED SVG per figure, as kaleido returns it."""
+
+    def __init__(self):
+        self.asked = []
+
+    def images(self, items):
+        self.asked += items
+        return [f'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}">'
+                f'<text>chart {i}</text></svg>'.encode() for i, (_fig, _fmt, w, h, _s) in enumerate(items)]
+
+
+def test_with_pictures_puts_each_charts_svg_in_its_place(report):
+    nb, info = report
+    figs: list = []
+    page = dossier.page(nb, info, pictures=figs)
+    server = _SVGs()
+    done = dossier.with_pictures(page, figs, server)
+    assert [(fmt, w, h) for _fig, fmt, w, h, _s in server.asked] == [
+        ("svg", f["layout"]["width"], f["layout"]["height"]) for f in figs]
+    assert "ts-print-picture-" not in done and "<?xml" not in done
+    positions = [done.index(f"<text>chart {n}</text>") for n in range(len(figs))]
+    assert positions == sorted(positions)  # in the order of the report
+    assert done.count('<div class="ts-print-picture"><svg') == len(figs)
+
+
 def test_only_what_the_formats_ask_for_is_prepared(report):
     nb, info = report
-    assert set(exports.prepare(nb, ["html", "pdf"], info)) == {"print_page"}
+    assert set(exports.prepare(nb, ["html", "pdf"], info)) == {"print_page", "print_figures"}
     assert set(exports.prepare(nb, ["html", "svg"], info)) == {"slides"}
     assert set(exports.prepare(nb, ["html", "pptx"], info)) == {"deck"}
     assert exports.prepare(nb, ["html"], info) == {}
@@ -112,3 +143,35 @@ def test_media_draws_the_same_pictures_with_or_without_prepared_figures(report, 
         asked[label] = (recorder.keys, sorted(got["outputs"]))
     assert asked["lane"] == asked["worker"]
     assert any(name.endswith("-slide2x.png") for name, _ in asked["worker"][0])
+
+
+@pytest.mark.browser
+def test_a_dossier_with_pictures_prints_as_the_plotly_page_does(report, tmp_path, chromium):
+    """The same words, the same number of pages, charts drawn (not blank): the PDF printed with
+    the export server's SVGs and the one whose page runs plotly.js itself."""
+    import re
+    import subprocess
+
+    from traffickstats.charts.export import Exporter
+    from traffickstats.reports.printpdf import Printer
+
+    nb, info = report
+
+    def words(pdf):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return sorted(re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", text).replace("\f", " ").split())
+
+    def pages(pdf):
+        info_ = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"Pages:\s+(\d+)", info_).group(1))
+
+    with Printer(chromium) as printer, Exporter(chromium) as ex:
+        dossier.write_pdf(nb, tmp_path / "plotly.pdf", info, printer=printer)
+        figs: list = []
+        page = dossier.with_pictures(dossier.page(nb, info, pictures=figs), figs, ex)
+        dossier.write_pdf(None, tmp_path / "pictures.pdf", info, printer=printer, source=page)
+    assert words(tmp_path / "pictures.pdf") == words(tmp_path / "plotly.pdf")
+    assert pages(tmp_path / "pictures.pdf") == pages(tmp_path / "plotly.pdf")
+    svg_text = [w for f in figs for w in re.sub(r"<[^>]+>", " ", str(f["layout"]["title"]["text"])).split()
+                if len(w) > 3]
+    assert svg_text and all(w in words(tmp_path / "pictures.pdf") for w in svg_text)  # titles drawn in the SVGs

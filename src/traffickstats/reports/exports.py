@@ -143,7 +143,8 @@ def prepare(nb, formats, info, assets: Path | None = None) -> dict:
     if figs and "pptx" in formats:
         got["deck"] = [fig.to_dict() for fig in deck.laid_out(figs)]
     if "pdf" in formats:
-        got["print_page"] = dossier.page(nb, info, assets)
+        got["print_figures"] = []
+        got["print_page"] = dossier.page(nb, info, assets, pictures=got["print_figures"])
     return got
 
 
@@ -409,7 +410,10 @@ class ExportPass:
         try:
             if self._printer is None:
                 self._printer = Printer()
-            source = (entry.get("_prepared") or {}).get("print_page")
+            prepared = entry.get("_prepared") or {}
+            source = prepared.get("print_page")
+            if source and prepared.get("print_figures"):
+                source = self._pictures_in(source, prepared["print_figures"], entry)
             nb = None if source else nbformat.read(self.out / entry["executed"], as_version=4)
             dossier.write_pdf(nb, pdf, _page_info(entry), printer=self._printer, source=source)
         except (TraffickstatsError, OSError) as exc:  # a warning, the HTML stands
@@ -417,6 +421,16 @@ class ExportPass:
             return
         self._add(entry, [pdf.relative_to(self.out).as_posix()], [],
                   printed={"seconds": round(time.perf_counter() - t0, 3), "finished": _now()})
+
+    def _pictures_in(self, source: str, figures_: list[dict], entry: dict) -> str | None:
+        """The print page with its charts drawn by the export server; None (the page is then
+        made again with plotly.js drawing them) when there is no server or a chart fails."""
+        from . import dossier
+
+        try:
+            return dossier.with_pictures(source, figures_, self._browser)
+        except TraffickstatsError:
+            return None
 
     def _skipped(self, exc: Exception) -> str:
         kinds = [f for f in self.formats if f in IMAGE_FORMATS] + (["pptx"] if "pptx" in self.formats else [])

@@ -52,7 +52,7 @@ def _chart_html(fig_json: dict) -> str:
     return f'<figure class="ts-chart">{div}</figure>'
 
 
-def prepare(nb, *, medium: str = "web", embeds: str | None = None):
+def prepare(nb, *, medium: str = "web", embeds: str | None = None, pictures: list | None = None):
     """A copy of ``nb`` ready for export: plotly-only outputs get HTML, JavaScript outputs go.
 
     ``application/javascript`` outputs (e.g. plotly's own notebook renderer) need require.js
@@ -62,6 +62,9 @@ def prepare(nb, *, medium: str = "web", embeds: str | None = None):
     (``charts.display.print_block``) and the page title's own output is left to the cover.
     ``embeds``: the folder (relative to the page) of the charts' own pages; each chart then
     offers its "copy embed code" (:mod:`.embed`).
+    ``pictures`` (print): a list to which each chart laid out for print (a figure dict) is
+    appended; the page then holds :func:`picture_marker` ``(n)`` in place of chart ``n``'s
+    plotly.js drawing, and loads no plotly.js (see ``reports.dossier``).
     """
     from . import embed, figures
 
@@ -84,11 +87,22 @@ def prepare(nb, *, medium: str = "web", embeds: str | None = None):
         fig = out["data"][PLOTLY_MIME]
         if not embed.is_briefing_chart(fig):
             continue
-        if medium == "print":
+        if medium == "print" and pictures is not None:
+            from ..charts.restyle import for_print
+
+            out["data"]["text/html"] = embed.print_html(fig, picture_marker(len(pictures)))
+            pictures.append(for_print(fig).to_dict())
+            del out["data"][PLOTLY_MIME]  # drawn by the export server: no plotly.js in the page
+        elif medium == "print":
             out["data"]["text/html"] = embed.print_html(fig)
         elif embeds is not None:
             out["data"]["text/html"] = _joined(out["data"].get("text/html", "")) + embed.embed_code(fig, name, embeds)
     return nb
+
+
+def picture_marker(n: int) -> str:
+    """The place of print chart ``n``'s picture in a page made with ``pictures``."""
+    return f"<!--ts-print-picture-{n}-->"
 
 
 def _joined(text) -> str:
@@ -170,16 +184,16 @@ def _new_exporter():
 
 
 def export(nb, info: PageInfo, *, self_contained: bool = False, assets_href: str = "assets",
-           medium: str = "web", embeds: str | None = None) -> str:
+           medium: str = "web", embeds: str | None = None, pictures: list | None = None) -> str:
     """The HTML page for an executed notebook (a string; the caller writes it atomically).
 
     ``assets_href`` is the relative address of the shared assets folder as seen from the
     page (e.g. ``../assets`` for ``fr/country_brief-TUN.html`` in a pack). ``medium="print"``
     makes the page the print dossier prints (a cover, charts laid out for A4, no screen
-    controls); ``embeds``: see :func:`prepare`.
+    controls); ``embeds``, ``pictures``: see :func:`prepare`.
     """
     cover = _cover(nb, info) if medium == "print" else None
-    nb = prepare(nb, medium=medium, embeds=embeds)
+    nb = prepare(nb, medium=medium, embeds=embeds, pictures=pictures)
     lang = info.lang
     labels = {k: _(f"footer.{k}", lang) for k in ("parameters", "run_id", "version", "rendered", "notebook")}
     rendered = info.rendered.astimezone(timezone.utc)
