@@ -246,10 +246,12 @@ if "glotip" in report.datasets and justice.empty:
 elif len(justice):
     page.subsection(t("glotip.justice_title", country=name))
     steps = [i for i in ("persons_suspected", "persons_prosecuted", "persons_convicted") if i in set(justice["indicator"])]
+    first_row = {key: rows.iloc[0] for key, rows in
+                 justice.groupby([justice["indicator"], justice["year_end"].astype(int)], sort=False)}
     table = []
     for y in sorted(set(justice["year_end"].astype(int))):
-        cells = [justice.query("indicator == @i and year_end == @y") for i in steps]
-        table.append([str(y)] + [value_label(c.iloc[0], lang) if len(c) else "—" for c in cells])
+        cells = [first_row.get((i, y)) for i in steps]
+        table.append([str(y)] + [value_label(c, lang) if c is not None else "—" for c in cells])
     page.table([t("col.year")] + [label("indicator", i, lang) for i in steps], table,
                numeric=tuple(range(1, len(steps) + 1)))
     report.keep(justice)

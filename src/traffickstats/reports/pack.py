@@ -405,26 +405,38 @@ def render_pack(
     if jobs is not None and jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {jobs}")
     earlier = _read_manifest(out)
-    if reports is not None:
-        checked_plan = None
-        specs = _checked(list(reports), kernel)
-    else:
-        plan = plan if isinstance(plan, Plan) else read_plan(plan)
-        checked_plan = _checked_plan(plan, langs, countries, datasets, kernel, None if force else earlier.get("plan"))
-        specs = [ReportSpec(**r) for r in checked_plan["reports"]]
-    atomic.check_folder(out)  # a file in the way, read-only, no permission: one line, nothing run
-    for spec in specs:
-        _check_output(out, spec.output)
-    jobs = jobs or os.cpu_count() or 1
-    if not self_contained:
-        assets.install(out / "assets")  # once, before workers start: no copy races
+    early = None  # the fork server, started while the plan is checked (see below)
+    try:
+        if reports is not None:
+            checked_plan = None
+            specs = _checked(list(reports), kernel)
+        else:
+            plan = plan if isinstance(plan, Plan) else read_plan(plan)
+            known = None if force else earlier.get("plan")
+            key = _plan_key(plan, langs, countries, datasets, kernel)
+            if executor is None and not (known and known.get("key") == key) and _may_write(out):
+                # a plan to check (about 0.8 s) means reports to render: the fork server imports
+                # the kernels' modules meanwhile. It starts no kernel; it is closed on any error.
+                early = _start_server(kernel, {entry.notebook for entry in plan.reports})
+            checked_plan = _checked_plan(plan, langs, countries, datasets, kernel, known, key=key)
+            specs = [ReportSpec(**r) for r in checked_plan["reports"]]
+        atomic.check_folder(out)  # a file in the way, read-only, no permission: one line, nothing run
+        for spec in specs:
+            _check_output(out, spec.output)
+        jobs = jobs or os.cpu_count() or 1
+        if not self_contained:
+            assets.install(out / "assets")  # once, before workers start: no copy races
 
-    from .runner import resolve_notebook
+        from .runner import resolve_notebook
 
-    notebook_hashes = {s.notebook: sha256_file(resolve_notebook(s.notebook)) for s in specs}
-    dataset_hashes = {p: sha256_file(Path(p)) for s in specs for k, p in s.parameters.items() if k in DATASETS and p}
-    bundled = sha256_folder(data_dir())
-    checked = _check_datasets(specs, dataset_hashes, earlier.get("datasets") or {})
+        notebook_hashes = {s.notebook: sha256_file(resolve_notebook(s.notebook)) for s in specs}
+        dataset_hashes = {p: sha256_file(Path(p)) for s in specs for k, p in s.parameters.items() if k in DATASETS and p}
+        bundled = sha256_folder(data_dir())
+        checked = _check_datasets(specs, dataset_hashes, earlier.get("datasets") or {})
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     previous = {e.get("output"): e for e in earlier.get("reports", [])}
     created = datetime.now(timezone.utc)
 
@@ -491,10 +503,10 @@ def render_pack(
     pool_pids: set[int] = set()
     pack_warnings: list[str] = []
     try:
-        if tasks and executor is None:
-            from .kernel import start_server  # one warm fork server for every worker's kernels
-
-            server = start_server(kernel, notebooks={resolve_notebook(t["notebook"]) for t in tasks})
+        if early is not None and not (tasks and executor is None):
+            early.close()  # nothing to render after all
+        elif tasks and executor is None:  # one warm fork server for every worker's kernels
+            server = early or _start_server(kernel, {t["notebook"] for t in tasks})
             own_pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker,
                                               initargs=((server.address, server.prefix) if server else None,),
                                               mp_context=multiprocessing.get_context("spawn"))
@@ -597,22 +609,44 @@ def _stop_workers(own_pool, executor, futures) -> None:
                 process.kill()
 
 
-def _checked_plan(plan: Plan, langs, countries, datasets: dict, kernel: str, known: dict | None) -> dict:
+def _may_write(folder: Path) -> bool:
+    """Whether ``folder`` (or, if it does not exist yet, its nearest existing parent) looks
+    writable: a pack that is bound to fail on its output folder starts no process first."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _start_server(kernel: str, notebooks):
+    """The pack's fork server (``kernel.start_server``) for these notebooks, or None."""
+    from .kernel import start_server
+    from .runner import resolve_notebook
+
+    return start_server(kernel, notebooks={resolve_notebook(n) for n in notebooks})
+
+
+def _plan_key(plan: Plan, langs, countries, datasets: dict, kernel: str) -> str:
+    """What a checked plan depends on, hashed (see :func:`_checked_plan`)."""
+    from .runner import resolve_notebook
+
+    notebooks = sorted({str(resolve_notebook(entry.notebook)) for entry in plan.reports})
+    return hashlib.sha256(json.dumps({
+        "languages": list(plan.languages), "reports": [dataclasses.asdict(e) for e in plan.reports],
+        "langs": list(langs) if langs else None, "countries": list(countries) if countries else None,
+        "datasets": datasets, "kernel": kernel, "version": __version__,
+        "notebooks": {n: sha256_file(Path(n)) for n in notebooks},
+    }, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _checked_plan(plan: Plan, langs, countries, datasets: dict, kernel: str, known: dict | None,
+                  key: str | None = None) -> dict:
     """``{"key", "reports"}``: the plan's reports, checked and resolved (:func:`plan_reports`).
 
     The check reads every notebook's parameters cell and resolves country names, which costs
     more than a rerun with nothing to do; so the result is kept in the manifest under a key
     made of everything it depends on (the plan, the options, the notebooks' contents, the
     package version) and reused while the key is unchanged (``--force`` checks again)."""
-    from .runner import resolve_notebook
-
-    notebooks = sorted({str(resolve_notebook(entry.notebook)) for entry in plan.reports})
-    key = hashlib.sha256(json.dumps({
-        "languages": list(plan.languages), "reports": [dataclasses.asdict(e) for e in plan.reports],
-        "langs": list(langs) if langs else None, "countries": list(countries) if countries else None,
-        "datasets": datasets, "kernel": kernel, "version": __version__,
-        "notebooks": {n: sha256_file(Path(n)) for n in notebooks},
-    }, sort_keys=True, default=str).encode()).hexdigest()
+    key = key or _plan_key(plan, langs, countries, datasets, kernel)
     if known and known.get("key") == key and isinstance(known.get("reports"), list):
         return known
     specs = plan_reports(plan, langs=langs, countries=countries, datasets=datasets, kernel=kernel)
