@@ -231,12 +231,21 @@ def leaks_in_notebook(path: Path, where: str | None = None) -> list[str]:
     return out
 
 
+#: A dossier's page footer, alone on its line: "3 / 10" (read "10 / 3" in an Arabic page,
+#: between the bidi embeddings pdftotext writes).
+PAGE_FOOTER = re.compile(r"^[\s\f\u200e\u200f\u202a-\u202e\u2066-\u2069]*\d+ / \d+[\u200e\u200f\u202a-\u202e\u2066-\u2069]*[ \t]*$",
+                         re.M)
+
+
 def pdf_text(path: Path) -> str:
-    """The text of a PDF by Debian's ``pdftotext`` (poppler-utils), table rows kept on a line."""
+    """The text of a PDF by Debian's ``pdftotext`` (poppler-utils), table rows kept on a line,
+    without the page-number footers: once lines are joined, "3 / 10" followed by the next page's
+    first words ("3 / 10 ... قضايا الاتجار") would read as a count of 3 cases."""
     exe = shutil.which("pdftotext")
     if exe is None:
         raise RuntimeError("pdftotext is missing: install Debian's poppler-utils (make system-deps does)")
-    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return PAGE_FOOTER.sub("", text)
 
 
 def pptx_text(path: Path) -> str:

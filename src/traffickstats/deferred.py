@@ -1,10 +1,10 @@
 """Deferred imports: a dependency of a dependency whose import cost buys nothing here.
 
 ``jsonschema``, which nbformat (hence papermill, every pack worker and the plan check) imports,
-imports ``rfc3987_syntax`` as it loads whenever that package is installed, and jupyter installs
-it (``jsonschema[format-nongpl]``). Importing it compiles some forty lark grammars: about 1.1 s
-in every process that reads a notebook, for the ``"iri"`` format check that no notebook schema
-uses.
+imports ``rfc3987_syntax`` as it loads whenever that package is installed, and JupyterLab
+installs it (``make lab``: jupyter-events requires ``jsonschema[format-nongpl]``). Importing it
+compiles some forty lark grammars: about 1.1 s in every process that reads a notebook, for the
+``"iri"`` format check that no notebook schema uses. Without it installed, nothing is done.
 
 :func:`install` puts a stand-in module in its place. The stand-in has the module's real spec;
 its ``is_valid_syntax`` (the one name jsonschema takes) and any other attribute import the real
