@@ -413,7 +413,7 @@ class ExportPass:
             prepared = entry.get("_prepared") or {}
             source = prepared.get("print_page")
             if source and prepared.get("print_figures"):
-                source = self._pictures_in(source, prepared["print_figures"], entry)
+                source = self._pictures_in(source, prepared["print_figures"])
             nb = None if source else nbformat.read(self.out / entry["executed"], as_version=4)
             dossier.write_pdf(nb, pdf, _page_info(entry), printer=self._printer, source=source)
         except (TraffickstatsError, OSError) as exc:  # a warning, the HTML stands
@@ -422,7 +422,7 @@ class ExportPass:
         self._add(entry, [pdf.relative_to(self.out).as_posix()], [],
                   printed={"seconds": round(time.perf_counter() - t0, 3), "finished": _now()})
 
-    def _pictures_in(self, source: str, figures_: list[dict], entry: dict) -> str | None:
+    def _pictures_in(self, source: str, figures_: list[dict]) -> str | None:
         """The print page with its charts drawn by the export server; None (the page is then
         made again with plotly.js drawing them) when there is no server or a chart fails."""
         from . import dossier
