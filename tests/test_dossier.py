@@ -141,10 +141,32 @@ def test_one_long_lived_browser_prints_the_same_dossiers(printed, tmp_path):
         again = {lang: dossier.write_pdf(nb, tmp_path / f"again-{lang}.pdf", _info(nb, lang), printer=printer)
                  for lang, (nb, _pdf) in printed.items()}
         assert printer._browser is not None  # one browser, kept for both
+        assert printer.tabs_opened == 1  # and one tab: the Arabic page replaced the French one
     for lang, (_nb, pdf) in printed.items():
         assert pages(again[lang]) == pages(pdf) > 1
         assert pdftotext(again[lang]) == pdftotext(pdf)
         assert _page_pixels(again[lang], tmp_path, f"b-{lang}") == _page_pixels(pdf, tmp_path, f"a-{lang}")
+
+
+def test_a_page_that_hangs_takes_its_tab_with_it_and_the_next_page_prints(tmp_path):
+    """The printer reuses its tab from page to page, except after a failure: a page whose
+    script never ends times out, and the next page prints in a new tab, whole."""
+    from traffickstats.errors import ExportError
+    from traffickstats.reports.printpdf import Printer
+
+    hung, fine = tmp_path / "hung.html", tmp_path / "fine.html"
+    hung.write_text("<!doctype html><title>x</title><p>avant<script>while (true) {}</script>", encoding="utf-8")
+    fine.write_text("<!doctype html><html lang='fr'><title>y</title><p>Victimes détectées en 2020</p>",
+                    encoding="utf-8")
+    with Printer(timeout=8) as printer:
+        printer.print_pdf(fine, tmp_path / "first.pdf")
+        with pytest.raises(ExportError, match="within 8 s"):
+            printer.print_pdf(hung, tmp_path / "hung.pdf")
+        printer.print_pdf(fine, tmp_path / "after.pdf")
+        assert printer.tabs_opened == 2
+    assert not (tmp_path / "hung.pdf").exists()
+    assert "Victimes détectées en 2020" in pdftotext(tmp_path / "after.pdf")
+    assert pdftotext(tmp_path / "after.pdf") == pdftotext(tmp_path / "first.pdf")
 
 
 def _info(nb, lang):
