@@ -4,18 +4,23 @@ its own copy, for the disclosure threshold in force."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from traffickstats.briefing import Report, warm
 from traffickstats.briefing.report import _bundled, _opened
 from traffickstats.disclosure import THRESHOLD_ENV
-from traffickstats.paths import data_dir
+from traffickstats.paths import data_dir, notebooks_dir
 
 
 def test_bundled_report_data_is_computed_once_and_each_report_gets_its_own_copy():
     files = warm()
-    assert files and all(f.is_file() and data_dir() in f.parents for f in files)
-    assert any(f.name == "glotip_extract.csv" for f in files)
+    assert files and all(f.is_file() for f in files)
+    assert any(f.name == "glotip_extract.csv" and data_dir() in f.parents for f in files)
+    # the package's own tables the lookups read: a change on disk stops the fork server forking
+    assert {"names.csv", "country_labels.tsv", "fr.json", "ar.json", "centroids.csv"} <= {f.name for f in files}
+    assert not [f for f in files if f.suffix in (".py", ".ipynb") or notebooks_dir() in f.parents]
     first = Report.open("a", lang="fr")
     hits = _bundled.cache_info().hits
     second = Report.open("b", lang="en")
@@ -31,6 +36,34 @@ def test_bundled_report_data_is_computed_once_and_each_report_gets_its_own_copy(
     finally:
         first.close()
         second.close()
+
+
+def test_the_warm_up_fills_the_lookups_every_report_reads_and_they_answer_the_same(tmp_path):
+    """Run in a fresh interpreter: names, regions, messages and locale data computed by the
+    warm-up (as the fork server does before forking kernels) are the ones a report reads."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from traffickstats.geo import names\n"
+        "from traffickstats import formatting\n"
+        "from traffickstats.briefing import warm\n"
+        "cold = [names.country_name('TUN', l) for l in ('fr', 'en', 'ar')] + "
+        "[formatting.format_compact(20_900_000, l) for l in ('fr', 'en', 'ar')]\n"
+        "names._tables.cache_clear()\n"
+        "warm()\n"
+        "filled = names._tables.cache_info().currsize\n"
+        "hits = names._tables.cache_info().hits\n"
+        "again = [names.country_name('TUN', l) for l in ('fr', 'en', 'ar')] + "
+        "[formatting.format_compact(20_900_000, l) for l in ('fr', 'en', 'ar')]\n"
+        "json.dump({'cold': cold, 'again': again, 'filled': filled, "
+        "'built_again': names._tables.cache_info().misses - 1, 'hits': names._tables.cache_info().hits - hits}, "
+        "sys.stdout)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout)
+    assert got["filled"] == 1 and got["built_again"] == 0 and got["hits"] >= 3
+    assert got["cold"] == got["again"] and "Tunisie" in got["cold"] and "تونس" in got["cold"]
 
 
 def test_the_cache_follows_the_disclosure_threshold(monkeypatch):

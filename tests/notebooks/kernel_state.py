@@ -23,8 +23,10 @@ import sys
 
 preloaded = watch in sys.modules  # before this notebook imports anything of its own
 # the briefing kit's warm-up ran in the fork server: the bundled report data is already in memory
+# (and the lookups every report goes through: the country name tables)
 warmed = "traffickstats.briefing.report" in sys.modules and \
-    sys.modules["traffickstats.briefing.report"]._bundled.cache_info().currsize > 0
+    sys.modules["traffickstats.briefing.report"]._bundled.cache_info().currsize > 0 and \
+    sys.modules["traffickstats.geo.names"]._tables.cache_info().currsize > 0
 
 # %%
 import json

@@ -70,17 +70,51 @@ bundled_data.on_clear(_bundled.cache_clear)
 
 def warm() -> list[Path]:
     """Compute, ahead of any notebook, what every report opens the same way (the bundled
-    observations and GLOTIP extract, protected), and return the data files it read.
+    observations and GLOTIP extract, protected) and the lookups every report goes through
+    (:func:`_warm_lookups`), and return the data files they read.
 
     The render engine's fork server calls it (entry point ``traffickstats.kernel_warmup``)
     before forking kernels, so each kernel starts with it in memory (copy-on-write) instead
     of reading and validating the files again; a kernel started any other way computes it on
-    its first ``Report.open``, with the same result.
+    its first ``Report.open`` or first lookup, with the same result.
     """
-    from ..paths import data_dir
+    from ..paths import data_dir, notebooks_dir, package_resource
 
     _bundled(resolve_threshold(None))
-    return sorted(p for p in data_dir().rglob("*") if p.is_file())
+    _warm_lookups()
+    notebooks = notebooks_dir()
+    package_data = {p for p in package_resource().rglob("*")  # catalogs, region and name tables
+                    if p.is_file() and p.suffix not in (".py", ".pyc") and notebooks not in p.parents}
+    return sorted(package_data | {p for p in data_dir().rglob("*") if p.is_file()})
+
+
+def _warm_lookups() -> None:
+    """Fill the per-process caches every report reads on its first use, through their public
+    functions: the country name tables (names from coco, CLDR and the vendored labels: 0.25
+    CPU-s to build), region memberships, map centroids, the sources catalogue, and for each
+    language its messages and its babel locale data (loaded on first use of the locale).
+    Measured on the 24 reports of the fr/en pack, each in a kernel forked after this: 2.5
+    CPU-s less in all (25.4 against 22.9 CPU-s of notebook code)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from .. import formatting
+    from ..flows.charts import centroids
+    from ..geo import names, regions
+    from ..i18n import LANGS, catalog
+
+    names.country_table()
+    for scheme in regions.schemes():
+        regions.members(scheme)
+    centroids()
+    for lang in LANGS:
+        catalog(lang)
+        names.country_name("TUN", lang)
+        formatting.format_number(1234.5, lang, 1)
+        formatting.format_compact(20_900_000, lang)
+        formatting.format_percent(0.25, lang)
+        format_date(date(2020, 1, 31), format="long", locale=formatting.babel_locale(lang))
 
 
 @dataclass
