@@ -249,3 +249,35 @@ def test_topojson_script_and_assets(tmp_path):
     out = assets.write_assets(tmp_path)
     assert out["plotly"].name.startswith("plotly-") and out["plotly"].stat().st_size > 1_000_000
     assert out["topojson"].read_text(encoding="utf-8") == script
+
+
+# --- validation once per content ----------------------------------------------------------------
+
+def test_a_flow_table_is_checked_once_per_content_and_a_changed_one_again(flows, monkeypatch):
+    """Every analysis step validates its input: a table whose content passed is not sent to
+    pandera again, and one changed afterwards (in place or a copy) is checked as ever."""
+    from traffickstats.flows import table
+
+    calls = []
+    real = table.FlowTable.validate
+    monkeypatch.setattr(table.FlowTable, "validate", lambda df, **kw: calls.append(len(df)) or real(df, **kw))
+    monkeypatch.setattr(table, "_PASSED", type(table._PASSED)())
+
+    first = table.validate(flows)
+    again = table.validate(first)
+    copy = table.validate(first.copy())
+    assert calls == [len(flows)]  # once: the same content three times
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(copy, first)
+    assert again is not first and again.attrs == first.attrs
+
+    bad = first.copy()
+    bad.loc[bad.index[0], "value"] = -5.0  # a count below zero, set in place after it passed
+    with pytest.raises(Exception, match="value"):
+        table.validate(bad)
+    reordered = first.iloc[::-1]  # the same rows in another order: another table
+    table.validate(reordered)
+    assert len(calls) == 3
+    as_float = first.astype({"year_start": "float64"})  # same numbers, another dtype: checked
+    table.validate(as_float)
+    assert len(calls) == 4
