@@ -261,3 +261,32 @@ def test_glotip_after_protection_has_no_small_or_recoverable_cells(glotip, gloti
     assert not (with_hidden["hidden"] == 1).any()
     assert not (with_hidden["total"] - with_hidden["shown"] < 5).any()
     assert out["note"].fillna("").str.startswith("suppressed (secondary").sum() > 0
+
+
+def test_key_groups_are_those_of_pandas_groupby_on_the_key_frame():
+    """The secondary suppression groups cells with integer codes (fast on the few rows a
+    chart protects); on GENERATED keys mixing None, NaN, pd.NA, '' and numbers they are the
+    groups, numbered alike, that pandas' groupby gives on the string key frame."""
+    import numpy as np
+
+    from traffickstats.disclosure import KEY, _group_ids, _key_codes, _key_frame
+
+    rng = np.random.default_rng(7)
+    pool = {"str": ["a", "b", "", None, np.nan, pd.NA, "total"], "year": [2019, 2020, None]}
+    n = 400
+    varied = ("geo", "citizenship", "period_start", "sex")  # the others constant: groups of many rows
+    df = pd.DataFrame({c: pd.array(rng.choice(np.array(pool["year"], dtype=object), n), dtype="Int64")
+                       if c == "period_start" else rng.choice(np.array(pool["str"], dtype=object), n)
+                       if c in varied else ["x"] * n for c in KEY[:-1]})
+    # the last key column is absent: it counts as empty everywhere, as in _key_frame
+    frame = _key_frame(df, KEY)
+    codes = _key_codes(df, KEY)
+    for c in KEY:
+        assert list(codes[c][1]) == list(frame[c]), c
+    for dim in ("sex", "citizenship"):
+        cols = [c for c in KEY if c != dim]
+        expected = frame.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+        got = _group_ids([codes[c][0] for c in cols], n)
+        assert (got == expected).all(), dim
+        sizes = np.bincount(got)
+        assert 10 < len(sizes) < n / 4 and sizes.max() > 5  # many groups, of many rows each
