@@ -126,6 +126,18 @@ def test_one_failure_does_not_stop_the_others_and_exit_is_nonzero(failing_pack):
     assert not (failing_pack["out"] / "en" / "boom.html").exists()
 
 
+def test_default_jobs_one_per_core_and_one_more_for_html_only(monkeypatch):
+    """An HTML-only pack runs a worker more than the cores (workers wait on their kernels);
+    a pack that exports does not (its export pass fills those gaps)."""
+    from traffickstats.reports.pack import default_jobs, parse_formats
+
+    assert default_jobs(parse_formats("html"), cores=2) == 3
+    for formats in ("html,png", "html,pdf", "html,pptx", "html,svg", "html,png,pdf,pptx"):
+        assert default_jobs(parse_formats(formats), cores=2) == 2, formats
+    monkeypatch.setattr("os.cpu_count", lambda: None)  # unknown core count: one worker (and one more)
+    assert default_jobs(parse_formats("html")) == 2 and default_jobs(parse_formats("html,pdf")) == 1
+
+
 @pytest.mark.slow
 def test_manifest_fields(failing_pack):
     from traffickstats import __version__

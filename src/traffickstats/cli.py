@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--names", help="reviewed names file applied when the datasets are loaded")
     pack.add_argument("--formats", default="html,png,pdf,pptx",
                       help="any of html,png,svg,pdf,pptx (default: html,png,pdf,pptx)")
-    pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores)")
+    pack.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: cores, one more for --formats html)")
     pack.add_argument("--self-contained", action="store_true")
     pack.add_argument("--force", action="store_true", help="re-render even up-to-date reports")
     pack.set_defaults(func=_handler("traffickstats.reports.commands:pack"))
