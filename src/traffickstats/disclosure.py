@@ -117,10 +117,6 @@ def _key_frame(df: pd.DataFrame, cols) -> pd.DataFrame:
     return out
 
 
-def _is_total(col: str, values: pd.Series) -> pd.Series:
-    return values.eq("") if col == "citizenship" else values.eq("total")
-
-
 def _key_codes(df: pd.DataFrame, cols) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{column: (codes, texts)}``: each key column as :func:`_key_frame` writes it (plain
     strings, '' for missing) and as integer codes numbered by first appearance. The same keys
