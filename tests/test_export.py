@@ -182,6 +182,78 @@ def test_the_1x_slide_scaled_down_from_the_2x_picture_looks_like_a_1x_render(exp
         assert clearly < 0.002 * 1920 * 1080, (name, clearly)  # measured 336 of 2 million; 16,862 shifted
 
 
+def _without_ids(svg: bytes) -> bytes:
+    """An SVG with plotly.js's random names made the same in every drawing: the figure's id
+    (``defs-49b840``, ``clip49b840xyplot``), every element id (gradients have their own) and a
+    colour bar's classes (``cbcea7de``, ``ycbcea7detick``)."""
+    import re
+
+    uid = re.search(rb'id="defs-([0-9a-f]+)"', svg).group(1)
+    ids = list(dict.fromkeys(re.findall(rb'id="([^"]+)"', svg)))
+    for n, name in sorted(enumerate(ids), key=lambda item: -len(item[1])):
+        svg = svg.replace(name, b"id%d" % n)
+    return re.sub(rb"cb[0-9a-f]{6}(?=tick|title| )", b"cb", svg.replace(uid, b"uid"))
+
+
+@pytest.mark.browser
+def test_a_bundle_draws_the_same_pictures_from_one_layout(exported, ex):
+    """``Exporter.pictures``: one layout per chart gives the SVG and the 2x PNG that kaleido
+    gives one call each (the PNG byte for byte), the 1x as the 2x reduced 2:1 (each pixel the
+    mean of a 2x2 block, rounding apart), and a scale that is not a halving drawn from the SVG
+    (byte for byte kaleido's). A chart that fails is an error in its place; the others are drawn."""
+    import numpy as np
+    from PIL import Image
+
+    assert ex.bundles
+    figs = exported["figs"]
+    names = ("map-fr", "regions-ar", "headline-fr")
+    broken = {"data": [None], "layout": {}}  # plotly.js fails on it
+    got = ex.pictures([(figs[n], 1920, 1080, True, (2, 1)) for n in names] + [(broken, 640, 360, True, (1,))]
+                      + [(figs["tunisia-en"], 960, 540, False, (3, 1))])
+    assert isinstance(got[3], ExportError) and "Cannot read properties of null" in str(got[3])
+    for name, pics in zip(names, got):
+        assert set(pics) == {"svg", 2.0, 1.0}
+        assert pics[2.0] == ex.image(figs[name], "png", 1920, 1080, 2), name
+        assert _without_ids(pics["svg"]) == _without_ids(ex.image(figs[name], "svg", 1920, 1080, 1)), name
+        big = np.asarray(Image.open(io.BytesIO(pics[2.0])).convert("RGB"), dtype=float)
+        mean = big.reshape(1080, 2, 1920, 2, 3).mean(axis=(1, 3))
+        small = np.asarray(Image.open(io.BytesIO(pics[1.0])).convert("RGB"), dtype=float)
+        assert small.shape == (1080, 1920, 3) and np.abs(small - mean).max() <= 1, name
+    assert set(got[4]) == {3.0, 1.0}
+    assert got[4][1.0] == ex.image(figs["tunisia-en"], "png", 960, 540, 1)
+    assert got[4][3.0] == ex.image(figs["tunisia-en"], "png", 960, 540, 3)
+
+
+@pytest.mark.browser
+def test_a_page_without_bundles_draws_picture_by_picture(tmp_path):
+    """When the export page draws no bundles (here: an empty ``bundle.js``, as if a kaleido
+    release renamed what it wraps) every file is still written: each picture a call of its
+    own, the 1x slide the 2x reduced by Pillow (RGB, the same pixels as the RGBA reduction)."""
+    empty = tmp_path / "bundle.js"
+    empty.write_text("/* nothing */", encoding="utf-8")
+    script = textwrap.dedent("""
+        import json, sys
+        from pathlib import Path
+        from traffickstats.charts import export
+        export.BUNDLE_JS = Path(sys.argv[2])
+        with export.Exporter() as ex:
+            bundles = ex.bundles
+            written = export.export_figures({"x": {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}],
+                                                   "layout": {}}}, sys.argv[1], ["png", "svg"], exporter=ex)
+        print(json.dumps({"bundles": bundles, "written": [Path(p).name for p in written]}))
+    """)
+    res = subprocess.run([sys.executable, "-c", script, str(tmp_path / "out"), str(empty)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got == {"bundles": False, "written": ["x.png", "x-slide2x.png", "x.svg"]}
+    from PIL import Image, ImageChops
+
+    small, big = Image.open(tmp_path / "out" / "x.png"), Image.open(tmp_path / "out" / "x-slide2x.png")
+    assert small.mode == "RGB" and small.size == (1920, 1080)
+    assert ImageChops.difference(small, big.reduce(2).convert("RGB")).getbbox() is None
+
+
 class _Cache(dict):
     """The smallest cache ``export_figures`` takes (the pack's is ``reports.exports.ExportCache``)."""
 

@@ -233,6 +233,13 @@ class _Browser:
     def images(self, *args, **kw):
         return self.start().images(*args, **kw)
 
+    @property
+    def bundles(self) -> bool:
+        return self.start().bundles
+
+    def pictures(self, *args, **kw):
+        return self.start().pictures(*args, **kw)
+
     def close(self) -> None:
         with self._lock:
             if self._exporter is not None:
