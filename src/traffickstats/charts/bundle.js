@@ -50,7 +50,16 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function bundle(info, topojsonURL) {
     var fig = info.data, want = fig[KEY] || {};
-    var width = info.width, height = info.height, out = {};
+    var width = info.width, height = info.height, out = {}, canvases = [];
+    function canvas() {
+      var c = document.createElement("canvas");
+      canvases.push(c);
+      return c;
+    }
+    function release() {  // a 3840x2160 canvas holds 33 MB until collected: give it back now
+      canvases.forEach(function (c) { c.width = 0; c.height = 0; });
+      canvases = [];
+    }
     var scales = (want.png || []).map(Number).filter(function (s) { return s > 0; })
       .sort(function (a, b) { return b - a; });
     var config = Object.assign({plotGlPixelRatio: 2 * (scales[0] || 1)},
@@ -64,7 +73,7 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (svg) {
         if (want.svg) out.svg = svg;
         if (!scales.length) return null;
-        var big = document.createElement("canvas");
+        var big = canvas();
         return draw(svg, width, height, scales[0], big).then(function (url) {
           out["png" + scales[0]] = payload(url);
           var rest = scales.slice(1), chain = Promise.resolve();
@@ -73,11 +82,14 @@ document.addEventListener("DOMContentLoaded", function () {
               var r = scales[0] / s;
               if (isPowerOfTwo(r)) {
                 var c = big;
-                for (var k = Math.round(Math.log2(r)); k > 0; k--) c = halve(c);
+                for (var k = Math.round(Math.log2(r)); k > 0; k--) {
+                  c = halve(c);
+                  canvases.push(c);
+                }
                 out["png" + s] = payload(c.toDataURL("image/png"));
                 return null;
               }
-              return draw(svg, width, height, s, document.createElement("canvas")).then(function (u) {
+              return draw(svg, width, height, s, canvas()).then(function (u) {
                 out["png" + s] = payload(u);
               });
             });
@@ -85,8 +97,8 @@ document.addEventListener("DOMContentLoaded", function () {
           return chain;
         });
       })
-      .then(function () { return answer(0, null); })
-      .catch(function (err) { return answer(525, String((err && err.message) || err)); });
+      .then(function () { release(); return answer(0, null); })
+      .catch(function (err) { release(); return answer(525, String((err && err.message) || err)); });
   }
 
   scopes.plotly = function (info, topojsonURL, stepper) {
