@@ -3,7 +3,7 @@
  * Loaded in the export server's page (charts/export.py) after plotly.js; kaleido's own
  * script (kaleido_scopes.js) comes last, so the wrapper is installed once the page is parsed.
  *
- * A figure that carries a request under TRAFFICKSTATS_BUNDLE ({svg: bool, png: [scales]})
+ * A figure that carries a request under the key "traffickstats_bundle" ({svg: bool, png: [scales]})
  * is laid out once by plotly.js, as kaleido's own render does it (Plotly.toImage to SVG),
  * and from that one SVG:
  *   - "svg": the SVG text, as kaleido returns it for format "svg";

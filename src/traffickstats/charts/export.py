@@ -298,8 +298,8 @@ class Exporter:
 
     def _probe_bundles(self) -> bool:
         """Whether this server's page draws bundles (``bundle.js`` installed over kaleido's
-        render): a small bundle must come back whole. False (pictures one by one, as
-        before) when a kaleido release changed what the script wraps."""
+        render): a small bundle must come back whole. False (pictures one by one) when a
+        kaleido release changed what the script wraps."""
         try:
             got = self._bundle_calls([({"data": [], "layout": {}}, 8, 6, True, (2, 1))])[0]
         except ExportError:
@@ -673,7 +673,7 @@ def _draw_bundles(ex, todo: list, jobs: list) -> tuple[list[Path], list[str]]:
         else:
             group["png"].append((path, scale))
             group["scales"].add(scale)
-            if source is not None:  # the same pixels as before: halved from the larger picture
+            if source is not None:  # halved from the larger picture, which is drawn too
                 group["scales"].add(scale_of[source[0]])
     order = list(groups)
     t0 = time.perf_counter()
