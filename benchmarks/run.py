@@ -327,7 +327,7 @@ def measure_formats(work: Path, quick: bool) -> Result:
                 + (["--countries", ",".join(countries)] if countries else []) + list(formats))
 
     html, full, loads = [], [], [os.getloadavg()[0]]
-    for i in range(2 if quick else 1):  # alternated: a change in the machine's load weighs on both
+    for i in range(2):  # alternated, twice: the default pack moves by several seconds from run to run
         # timed without reading memory (see _run_measured), which weighs on the pack with
         # Chromium's processes far more than on the HTML-only one
         html.append(_run_measured(cmd(work / f"html-{i}", "--formats", "html"), memory=False))
