@@ -453,6 +453,21 @@ def test_text_width_and_wrap():
     assert "".join(lines).replace("Source :", "") == "x" * 300 + "fin"
 
 
+def test_wrap_keeps_a_number_with_its_unit():
+    """A French figure's no-break spaces ("20,9\u00a0millions", "1\u202f100") are not places
+    to break a line, and they stay no-break spaces in the lines."""
+    from traffickstats.charts.textfit import text_width, wrap_px
+
+    text = "Victimes estimées : 20,9\u00a0millions dont 1\u202f100 enfants en 2012"
+    narrow = text_width("20,9\u00a0millions", 20) + 5
+    lines = wrap_px(text, narrow, 20)
+    assert "20,9\u00a0millions" in lines and "1\u202f100" in " ".join(lines)
+    assert all(text_width(li, 20) <= narrow for li in lines)
+    assert " ".join(lines) == text
+    # markup and entities take the other path: the same lines for the same drawn text
+    assert wrap_px("R&amp;D " + text, narrow, 20)[1:] == lines
+
+
 _BOXES_JS = r"""
 ([divId, footIndex]) => {
   const div = document.getElementById(divId);

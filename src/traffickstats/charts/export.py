@@ -61,7 +61,8 @@ that renamed what the script wraps: probed when the server starts) every picture
 a call of its own and the 1x is reduced from the 2x with Pillow (:func:`_write_scaled_down`).
 
 Our server's tabs draw many pictures per page load (:func:`_reuse_tabs`): kaleido reloads its
-page after every picture, which was most of a picture's cost.
+page after every picture, which was most of a picture's cost. The pictures come back through
+choreographer's DevTools pipe, read in linear time (:mod:`.devtools_pipe`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import ExportError, TraffickstatsError
+from . import devtools_pipe
 from .bidi import bidi_isolate, is_rtl
 from .style import SLIDE_HEIGHT, SLIDE_WIDTH
 
@@ -284,6 +286,7 @@ class Exporter:
                     raise
                 _server_config, _server_folder = config, folder
                 _reuse_tabs()
+                devtools_pipe.install()
                 kaleido.start_sync_server(n=self.tabs, path=chromium, page_generator=page, timeout=self.timeout,
                                           silence_warnings=True, **self.browser_options)
                 _server_bundles = False

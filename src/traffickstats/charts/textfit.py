@@ -28,6 +28,7 @@ _BOLD = [26, 29, 47, 65, 57, 90, 75, 27, 34, 34, 55, 57, 28, 32, 28, 41, 57, 57,
          66, 30, 30, 62, 30, 98, 66, 58, 61, 61, 45, 50, 43, 66, 57, 86, 58, 57, 49, 39, 55, 39, 57]
 _ARABIC = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # where a line may break (not at a no-break space)
 _ZERO_WIDTH = {"\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u200b"}
 #: Estimates are multiplied by this: better a little room to spare than a clipped letter.
 SAFETY = 1.06
@@ -36,6 +37,17 @@ LINE_HEIGHT = 1.3
 
 
 def _char_em(ch: str, bold: bool) -> float:
+    got = _EM.get((ch, bold))
+    if got is None:
+        got = _EM[(ch, bold)] = _measure(ch, bold)
+    return got
+
+
+#: Widths of the characters met so far, by (character, bold): a chart's texts use few.
+_EM: dict[tuple[str, bool], float] = {}
+
+
+def _measure(ch: str, bold: bool) -> float:
     table = _BOLD if bold else _REGULAR
     code = ord(ch)
     if 32 <= code <= 126:
@@ -89,24 +101,57 @@ def _fitting_prefix(word: str, max_px: float, size: float, bold: bool) -> int:
 def wrap_px(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
     """Words of ``text`` (plain, unescaped) greedily filled into lines no wider than ``max_px``.
 
-    A single word wider than a line (a long URL) is cut, so nothing ever sticks out.
+    A single word wider than a line (a long URL) is cut, so nothing ever sticks out. Lines
+    break at ASCII white space only: a no-break space (``20,9\u00a0millions``, ``1\u202f100``)
+    keeps a number with its unit and its digits together.
     """
+    text = str(text)
+    if "<" in text or "&" in text:  # markup or entities: measure each candidate line whole
+        return _wrap(text, max_px, size, bold, lambda line, em: text_width(line, size, bold))
+
+    # Plain text: a line's width is the running sum of its characters' widths, added in the
+    # order text_width adds them (the same float), so each word is measured once.
+    def width(line: str, em: float) -> float:
+        return em * size * SAFETY
+
+    return _wrap(text, max_px, size, bold, width)
+
+
+def _wrap(text: str, max_px: float, size: float, bold: bool, width) -> list[str]:
+    """:func:`wrap_px` with ``width(line, em)``: the width of ``line`` whose characters'
+    widths add up to ``em``."""
+    space = _char_em(" ", bold)
     lines: list[str] = []
-    current = ""
-    for word in str(text).split():
-        while text_width(word, size, bold) > max_px and len(word) > 1:
+    current, current_em = "", 0.0
+    for word in _SPACES.split(text):
+        if not word:
+            continue
+        word_em = _em(word, 0, bold)
+        while width(word, word_em) > max_px and len(word) > 1:
             if current:
                 lines.append(current)
-                current = ""
+                current, current_em = "", 0.0
             cut = _fitting_prefix(word, max_px, size, bold)
             lines.append(word[:cut])
             word = word[cut:]
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size, bold) > max_px:
-            lines.append(current)
-            current = word
+            word_em = _em(word, 0, bold)
+        if current:
+            candidate, candidate_em = f"{current} {word}", _em(word, current_em + space, bold)
         else:
-            current = candidate
+            candidate, candidate_em = word, word_em
+        if current and width(candidate, candidate_em) > max_px:
+            lines.append(current)
+            current, current_em = word, word_em
+        else:
+            current, current_em = candidate, candidate_em
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def _em(word: str, start: float, bold: bool) -> float:
+    """``start`` plus the widths of ``word``'s characters, added one by one."""
+    total = start
+    for ch in word:
+        total += _char_em(ch, bold)
+    return total

@@ -117,7 +117,10 @@ class Printer:
     async def _open(self, path: str) -> None:
         import choreographer
 
+        from ..charts import devtools_pipe
         from ..charts.export import OFFLINE_PROXY
+
+        devtools_pipe.install()  # choreographer 1.4 reads a long answer in quadratic time
 
         self._browser = choreographer.Browser(path=path, headless=True, proxy_server=OFFLINE_PROXY)
         await self._browser.open()
