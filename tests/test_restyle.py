@@ -193,3 +193,20 @@ def test_a_plain_plotly_figure_is_only_resized():
     fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
     s = for_slide(fig)
     assert (s.layout.width, s.layout.height) == (SLIDE.width, SLIDE.height) and s.data[0].y == (3, 4)
+
+
+def test_a_chart_read_from_a_notebook_restyles_as_the_figure_does(figures):
+    """A pack's worker restyles the JSON of a chart as an executed notebook holds it (nbformat's
+    NotebookNode, which copies any dict set into it): the same slide, deck picture and print
+    chart as from the go.Figure the chart function returned."""
+    import json
+
+    import nbformat
+
+    _lang, figs = figures
+    for name, fig in figs.items():
+        node = nbformat.from_dict({"fig": json.loads(fig.to_json())})["fig"]
+        for medium in (for_slide, for_deck, for_print, for_thumbnail):
+            from_node, from_fig = json.loads(medium(node).to_json()), json.loads(medium(fig).to_json())
+            assert from_node == from_fig, (name, medium.__name__)
+            assert from_node["layout"]["font"]["size"] >= 10, (name, medium.__name__)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 
 import plotly.graph_objects as go
 
@@ -48,80 +49,133 @@ FOOTNOTE_FLOOR = 20
 FOOTNOTE_SHARE = 0.2
 
 
-def _meta(fig: go.Figure) -> dict | None:
-    m = fig.layout.meta
+def _meta(layout_: dict) -> dict | None:
+    m = layout_.get("meta")
     return copy.deepcopy(m["traffickstats"]) if isinstance(m, dict) and isinstance(m.get("traffickstats"), dict) else None
 
 
-def _size(font, default: float = BASE_FONT_SIZE) -> float:
-    return float(font.size) if font is not None and font.size else float(default)
+# The layout's texts and marks are set on the figure's JSON (plain dicts), before plotly
+# builds its objects: the same properties as setting them on a go.Figure, without plotly's
+# per-property machinery (which was most of a restyle's CPU). Reading follows plotly's rules:
+# an unset property reads None, a trace type either has a property or not (:func:`_has`).
+
+def _node(parent: dict, key: str) -> dict:
+    """``parent[key]`` as a dict, made when unset (plotly creates a compound on access)."""
+    got = parent.get(key)
+    if not isinstance(got, dict):
+        got = parent[key] = {"text": got} if key == "title" and isinstance(got, str) else {}
+    return got
+
+
+def _put(obj: dict, key: str, value) -> None:
+    """``obj[key] = value``; None unsets it, as plotly does."""
+    if value is None:
+        obj.pop(key, None)
+    else:
+        obj[key] = value
+
+
+_TRACE_PROPS: dict[str, frozenset] = {}
+
+
+def _has(trace: dict, prop: str) -> bool:
+    """Whether the trace's type has ``prop`` (plotly's ``prop in trace``)."""
+    kind = trace.get("type") or "scatter"
+    props = _TRACE_PROPS.get(kind)
+    if props is None:
+        props = _TRACE_PROPS[kind] = frozenset(go.Figure(data=[{"type": kind}]).data[0]._valid_props)
+    return prop in props
+
+
+def _size(font: dict | None, default: float = BASE_FONT_SIZE) -> float:
+    return float(font["size"]) if font and font.get("size") else float(default)
 
 
 def _grow(value, k: float):
     return None if value is None else value * k
 
 
-def _fonts(fig: go.Figure, t: Typography) -> None:
+def _axis_names(layout_: dict, letter: str) -> list[str]:
+    """``_base._axes`` of a layout dict: its axes of one direction, at least the first."""
+    names = [k for k in layout_ if re.fullmatch(rf"{letter}axis\d*", k)]
+    return sorted(names, key=lambda k: int(k[5:] or 1)) or [f"{letter}axis"]
+
+
+def _fonts(fig: dict, t: Typography) -> None:
     """Every drawn text at the medium's sizes; distances and marks scaled with them."""
     k = t.scale
-    fig.update_layout(font=dict(size=t.base), legend=dict(font=dict(size=t.base)),
-                      hoverlabel=dict(font=dict(size=t.base)))
+    lay = _node(fig, "layout")
+    for key in ("font", "legend", "hoverlabel"):
+        target = _node(lay, key) if key == "font" else _node(_node(lay, key), "font")
+        target["size"] = t.base
     for letter in ("x", "y"):
-        for name in _axes(fig, letter):
-            ax = fig.layout[name]
-            ax.tickfont.size = t.base
-            ax.title.font.size = t.base
-            ax.title.standoff = _grow(ax.title.standoff if ax.title.standoff is not None else 12, k)
-            ax.ticklen = _grow(ax.ticklen if ax.ticklen is not None else 5, k)
-            if ax.ticklabelstandoff:
-                ax.ticklabelstandoff = int(ax.ticklabelstandoff * k)
-    for trace in fig.data:
-        if "textfont" in trace:
-            trace.textfont.size = max(t.least, _size(trace.textfont) * k)
-        if "colorbar" in trace:
-            trace.colorbar.tickfont.size = t.base
-            trace.colorbar.title.font.size = t.base
-            trace.colorbar.thickness = (trace.colorbar.thickness or 30) * k
-        if trace.type in ("scatter", "scattergeo") and trace.marker is not None:
-            if isinstance(trace.marker.size, (int, float)):
-                trace.marker.size = trace.marker.size * k
-            if trace.line is not None and trace.line.width:
-                trace.line.width = trace.line.width * k
+        for name in _axis_names(lay, letter):
+            ax = _node(lay, name)
+            _node(ax, "tickfont")["size"] = t.base
+            title = _node(ax, "title")
+            _node(title, "font")["size"] = t.base
+            _put(title, "standoff", _grow(title["standoff"] if title.get("standoff") is not None else 12, k))
+            _put(ax, "ticklen", _grow(ax["ticklen"] if ax.get("ticklen") is not None else 5, k))
+            if ax.get("ticklabelstandoff"):
+                ax["ticklabelstandoff"] = int(ax["ticklabelstandoff"] * k)
+    for trace in fig.get("data") or []:
+        if _has(trace, "textfont"):
+            font = _node(trace, "textfont")
+            font["size"] = max(t.least, _size(font) * k)
+        if _has(trace, "colorbar"):
+            bar = _node(trace, "colorbar")
+            _node(bar, "tickfont")["size"] = t.base
+            _node(_node(bar, "title"), "font")["size"] = t.base
+            bar["thickness"] = (bar.get("thickness") or 30) * k
+        if trace.get("type", "scatter") in ("scatter", "scattergeo"):
+            marker = trace.get("marker") or {}
+            if isinstance(marker.get("size"), (int, float)):
+                marker["size"] = marker["size"] * k
+            line = trace.get("line") or {}
+            if line.get("width"):
+                line["width"] = line["width"] * k
         for err in ("error_x", "error_y"):
-            bar = getattr(trace, err, None) if err in trace else None
-            if bar is not None and bar.visible:
-                bar.thickness = (bar.thickness or 2) * k
-                bar.width = (bar.width if bar.width is not None else 4) * k
-        if trace.type == "sankey":
-            trace.node.pad = (trace.node.pad or 15) * k
-            trace.node.thickness = (trace.node.thickness or 20) * k
-    for ann in fig.layout.annotations:
-        if ann.name == layout.FOOTNOTE_NAME:
+            bar = trace.get(err) if _has(trace, err) else None
+            if bar and bar.get("visible"):
+                bar["thickness"] = (bar.get("thickness") or 2) * k
+                bar["width"] = (bar["width"] if bar.get("width") is not None else 4) * k
+        if trace.get("type") == "sankey":
+            node = _node(trace, "node")
+            node["pad"] = (node.get("pad") or 15) * k
+            node["thickness"] = (node.get("thickness") or 20) * k
+    for ann in lay.get("annotations") or []:
+        if ann.get("name") == layout.FOOTNOTE_NAME:
             continue
-        ann.font.size = max(t.least, _size(ann.font) * k)
-        ann.yshift, ann.xshift = _grow(ann.yshift, k), _grow(ann.xshift, k)
-        if ann.borderpad:
-            ann.borderpad = ann.borderpad * k
-    for shape in fig.layout.shapes:
-        if shape.line is not None and shape.line.width:
-            shape.line.width = shape.line.width * k
+        font = _node(ann, "font")
+        font["size"] = max(t.least, _size(font) * k)
+        yshift, xshift = _grow(ann.get("yshift"), k), _grow(ann.get("xshift"), k)
+        _put(ann, "yshift", yshift)
+        _put(ann, "xshift", xshift)
+        if ann.get("borderpad"):
+            ann["borderpad"] = ann["borderpad"] * k
+    for shape in lay.get("shapes") or []:
+        line = shape.get("line") or {}
+        if line.get("width"):
+            line["width"] = line["width"] * k
 
 
-def _categories(fig: go.Figure, t: Typography) -> None:
+def _categories(fig: dict, t: Typography) -> None:
     """Category names wrapped again at the medium's size (the web wrapped them for 18 px)."""
+    lay = _node(fig, "layout")
     for letter in ("x", "y"):
-        for name in _axes(fig, letter):
-            ax = fig.layout[name]
-            vals = list(ax.tickvals or [])
-            if ax.tickmode == "array" and vals and all(isinstance(v, str) for v in vals):
-                ax.ticktext = [layout.wrap_label(html.unescape(v), t) for v in vals]
+        for name in _axis_names(lay, letter):
+            ax = lay.get(name) or {}
+            vals = ax.get("tickvals")
+            if (ax.get("tickmode") == "array" and isinstance(vals, (list, tuple)) and vals
+                    and all(isinstance(v, str) for v in vals)):
+                ax["ticktext"] = [layout.wrap_label(html.unescape(v), t) for v in vals]
 
 
-def _title(fig: go.Figure, m: dict, t: Typography, show: bool) -> int:
-    """Set the title block (the finding, the chart's own title under it); return its height."""
+def _title(m: dict, t: Typography, show: bool) -> tuple[dict, int]:
+    """The title block (the finding, the chart's own title under it): the layout's ``title``
+    to merge, and its height."""
     if not show:
-        fig.update_layout(title=dict(text=""))
-        return t.edge
+        return {"text": ""}, t.edge
     finding = m.get("finding") if t.subtitle else None
     main = finding or m.get("title") or ""
     lines = layout.title_lines(main, t)
@@ -131,10 +185,28 @@ def _title(fig: go.Figure, m: dict, t: Typography, show: bool) -> int:
         text += "<br>" + "<br>".join(f'<span style="font-size:{t.subtitle}px;color:{MUTED}">{esc(line)}</span>'
                                      for line in sub)
     n = len(lines) + len(sub)
-    fig.update_layout(title=dict(text=text, font=dict(size=t.title),
-                                 pad=dict(t=layout.title_pad(n, t), l=t.edge, r=t.edge)))
+    block = {"text": text, "font": {"size": t.title}, "pad": {"t": layout.title_pad(n, t), "l": t.edge, "r": t.edge}}
     # plotly.js spaces every line of a title by the title's font size, whatever a span sets
-    return int(layout.title_pad(n, t) + n * t.title * LINE_HEIGHT + layout.GAP * t.scale)
+    return block, int(layout.title_pad(n, t) + n * t.title * LINE_HEIGHT + layout.GAP * t.scale)
+
+
+def _plain(value):
+    """A copy of a figure's JSON in plain dicts and lists (a notebook's ``NotebookNode``
+    copies a dict set into it, so a dict set there could not be filled in afterwards)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return copy.deepcopy(value) if not isinstance(value, (str, int, float, bool, type(None))) else value
+
+
+def _merge(target: dict, update: dict) -> None:
+    """``update`` merged into ``target`` (nested dicts merged, other values replaced)."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value) if isinstance(value, dict) else value
 
 
 def _footnote(m: dict, t: Typography, show: bool) -> tuple[list[str], float]:
@@ -157,29 +229,32 @@ def restyle(fig, t: Typography, *, title: bool = True, footnote: bool = True) ->
     A figure without traffickstats metadata is only given the medium's size.
     """
     if isinstance(fig, dict):
-        fig = go.Figure(fig, skip_invalid=True)  # a new figure already: no second copy
+        fig = _plain(fig)
     elif isinstance(fig, go.Figure):
-        fig = go.Figure(fig)
+        fig = fig.to_dict()
     else:
         raise TraffickstatsError(f"restyle: expected a plotly Figure, got {type(fig).__name__}")
-    m = _meta(fig)
+    m = _meta(fig.get("layout") or {})
     if m is None:
+        out = go.Figure(fig, skip_invalid=True)
         if t.height:
-            fig.update_layout(width=t.width, height=t.height)
-        return fig
+            out.update_layout(width=t.width, height=t.height)
+        return out
     rtl = m.get("dir") == "rtl"
     if m.get("kind") == "headline" and isinstance(m.get("headline"), dict):
-        return _headline(fig, m, t, show_title=title, show_footnote=footnote, rtl=rtl)
+        return _headline(go.Figure(fig, skip_invalid=True), m, t, show_title=title, show_footnote=footnote, rtl=rtl)
     _fonts(fig, t)
     _categories(fig, t)
-    head = _title(fig, m, t, title)
+    block, head = _title(m, t, title)
+    _merge(_node(_node(fig, "layout"), "title"), block)
+    out = go.Figure(fig, skip_invalid=True)
     lines, size = _footnote(m, t, footnote)
-    lay_out(fig, t, m.get("layout") or {}, title_height=head, footnote=lines, rtl=rtl, footnote_size=size)
+    lay_out(out, t, m.get("layout") or {}, title_height=head, footnote=lines, rtl=rtl, footnote_size=size)
     if not t.height:
-        fig.update_layout(width=t.width)
+        out.update_layout(width=t.width)
     m["medium"] = t.name
-    fig.update_layout(meta={"traffickstats": m})
-    return fig
+    out.update_layout(meta={"traffickstats": m})
+    return out
 
 
 def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_footnote: bool,
@@ -198,7 +273,8 @@ def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_
     context = " · ".join(str(c) for c in card.get("context") or [] if c)
     stack += [(line, context_size, MUTED, False) for line in wrap_px(context, inner, context_size) if line]
     fig.layout.annotations = []
-    head = _title(fig, {**m, "finding": None}, t, show_title)
+    block, head = _title({**m, "finding": None}, t, show_title)
+    fig.update_layout(title=block)
     lines, size = _footnote(m, t, show_footnote)
     foot = (layout.footnote_height(len(lines), t, size) + layout.GAP * t.scale) if lines else 0
     needed = sum(s * LINE_HEIGHT for _t, s, _c, _b in stack)
