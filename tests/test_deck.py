@@ -159,7 +159,8 @@ def test_deck_with_real_pictures_converts_to_pdf_in_libreoffice(tmp_path, chromi
     path = deck.build(nb, tmp_path / "global_overview.pptx")
     prs = reread(path)
     pictures = [s for sl in prs.slides for s in sl.shapes if s.name == "Chart"]
-    assert pictures and all(p.image.size == (1920, 850) for p in pictures)
+    assert pictures and all(p.image.size == (1920, 1080) for p in pictures)  # the slides, cropped
+    assert all(0.05 < p.crop_top < 0.4 and 0.02 < p.crop_bottom < 0.4 for p in pictures)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice Impress is not installed (make test installs libreoffice-impress-nogui): "
@@ -174,6 +175,21 @@ def test_deck_with_real_pictures_converts_to_pdf_in_libreoffice(tmp_path, chromi
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Messages clés" in text and "Premier message clé" in text
     assert "Source : BIT (2012), Estimation mondiale du travail forcé" in " ".join(text.split())
+
+
+def test_a_slide_picture_is_cropped_to_its_chart_and_keeps_its_shape(tmp_path):
+    """A deck shows the chart's 1920x1080 slide without its title and footnote bands (the deck
+    slide says them as text): PowerPoint crops the picture; the shape has the shape of what is
+    left, so nothing is stretched."""
+    report = outline.Outline(lang="fr", title="Rapport", charts=[("c", {"layout": {"meta": {"traffickstats": {
+        "title": "Victimes détectées", "footnote": "Source : ONUDC (2024)"}}}})])
+    crop = (160 / 1080, 120 / 1080)
+    path = deck.write(deck.content(report, [png_bytes(1920, 1080)], crops=[crop]), tmp_path / "d.pptx")
+    pic = next(s for sl in reread(path).slides for s in sl.shapes if s.name == "Chart")
+    assert abs(pic.crop_top - crop[0]) < 1e-4 and abs(pic.crop_bottom - crop[1]) < 1e-4  # 1/100,000ths
+    assert abs(pic.width / pic.height - 1920 / (1080 - 160 - 120)) < 0.01
+    fig = {"layout": {"height": 1080, "meta": {"traffickstats": {"bands": {"top": 160, "bottom": 120}}}}}
+    assert deck.crop(fig) == crop and deck.crop({"layout": {}}) == (0.0, 0.0)
 
 
 def test_deck_files_are_written_atomically(tmp_path, overview):

@@ -12,7 +12,7 @@ import pytest
 from inprocess import as_notebook, run
 
 from traffickstats.charts.export import image_key
-from traffickstats.charts.restyle import DECK, SLIDE, THUMB, for_deck, for_print, for_slide, for_thumbnail
+from traffickstats.charts.restyle import SLIDE, THUMB, for_print, for_slide, for_thumbnail
 from traffickstats.reports import deck, dossier, exports, figures, html
 from traffickstats.reports.html import PageInfo
 
@@ -39,8 +39,6 @@ def test_prepared_figures_are_the_pictures_the_export_pass_would_draw(report):
             for_slide(fig), "png", SLIDE.width, SLIDE.height, 2)
     assert image_key(got["thumbnail"], "png", THUMB.width, THUMB.height, 1) == image_key(
         for_thumbnail(charts[0][1]), "png", THUMB.width, THUMB.height, 1)
-    assert [image_key(f, "png", DECK.width, DECK.height, 1) for f in got["deck"]] == [
-        image_key(for_deck(fig), "png", DECK.width, DECK.height, 1) for _, fig in charts]
     assert [image_key(f, "svg", 700, 520, 1) for f in got["print_figures"]] == [
         image_key(for_print(fig), "svg", 700, 520, 1) for _, fig in charts]
     page = got["print_page"]
@@ -88,7 +86,7 @@ def test_only_what_the_formats_ask_for_is_prepared(report):
     nb, info = report
     assert set(exports.prepare(nb, ["html", "pdf"], info)) == {"print_page", "print_figures"}
     assert set(exports.prepare(nb, ["html", "svg"], info)) == {"slides"}
-    assert set(exports.prepare(nb, ["html", "pptx"], info)) == {"deck"}
+    assert set(exports.prepare(nb, ["html", "pptx"], info)) == {"slides"}  # a deck shows the slides
     assert exports.prepare(nb, ["html"], info) == {}
 
 
@@ -98,7 +96,7 @@ def test_deck_key_is_the_same_with_prepared_figures(report):
 
     rep = outline.read(nb)
     content = deck.content(rep, [b""] * len(rep.charts), title="Maroc")
-    prepared = exports.prepare(nb, ["pptx"], info)["deck"]
+    prepared = [fig for _name, fig in exports.prepare(nb, ["pptx"], info)["slides"]]
     assert deck.key(content, rep.charts, prepared) == deck.key(content, rep.charts)
 
 
@@ -127,8 +125,10 @@ def test_media_draws_the_same_pictures_with_or_without_prepared_figures(report, 
     nb, info = report
     import traffickstats.charts.export as export
 
-    def scaled_down(source, factor, path):  # no real PNG to reduce here
-        Path(path).write_bytes(b"1x")
+    def scaled_down(source, factor, path):  # no real PNG to reduce here: a GENERATED one
+        from inprocess import png_bytes
+
+        Path(path).write_bytes(png_bytes(1920, 1080))
         return Path(path)
 
     monkeypatch.setattr(export, "_write_scaled_down", scaled_down)
@@ -143,6 +143,8 @@ def test_media_draws_the_same_pictures_with_or_without_prepared_figures(report, 
         asked[label] = (recorder.keys, sorted(got["outputs"]))
     assert asked["lane"] == asked["worker"]
     assert any(name.endswith("-slide2x.png") for name, _ in asked["worker"][0])
+    assert not [k for k in asked["worker"][0] if k[0] == "deck"]  # the deck shows the slides drawn
+    assert any(o.endswith(".pptx") for o in asked["worker"][1])
 
 
 @pytest.mark.browser

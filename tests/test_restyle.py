@@ -18,7 +18,7 @@ from generated import generated_counts, generated_source  # GENERATED inputs
 
 from traffickstats import charts
 from traffickstats.charts import layout
-from traffickstats.charts.restyle import DECK, for_deck, for_print, for_slide, for_thumbnail
+from traffickstats.charts.restyle import for_print, for_slide, for_thumbnail
 from traffickstats.charts.style import PRINT, SLIDE
 from traffickstats.reference import observations
 
@@ -162,7 +162,7 @@ def test_headline_slide_fills_the_slide_with_number_qualifier_and_context(figure
 def test_restyle_never_changes_the_data(figures):
     _lang, figs = figures
     for name, fig in figs.items():
-        for restyled in (for_slide(fig), for_print(fig), for_deck(fig), for_thumbnail(fig)):
+        for restyled in (for_slide(fig), for_print(fig), for_thumbnail(fig)):
             for before, after in zip(fig.data, restyled.data):
                 for attr in ("x", "y", "z", "base", "locations", "hovertext"):
                     if attr in before:
@@ -170,12 +170,21 @@ def test_restyle_never_changes_the_data(figures):
             assert charts.meta(restyled)["csv"] == charts.meta(fig)["csv"]
 
 
-def test_deck_picture_has_no_title_and_no_footnote(figures):
+def test_slide_bands_hold_the_title_and_the_footnote_and_nothing_else(figures):
+    """A deck crops the slide picture to what lies between its bands: the title block above,
+    the footnote below; the plot and its axes, legend and labels lie between them."""
     _lang, figs = figures
     for name, fig in figs.items():
-        d = for_deck(fig)
-        assert (d.layout.width, d.layout.height) == (DECK.width, DECK.height)
-        assert not d.layout.title.text and footnote(d) is None, name
+        s = for_slide(fig)
+        bands, margin, height = charts.meta(s)["bands"], s.layout.margin, s.layout.height
+        assert bands["top"] > 0 and bands["bottom"] > 0, name
+        assert bands["top"] + bands["bottom"] < 0.5 * height, name  # the chart keeps most of the slide
+        assert margin.t >= bands["top"] and margin.b >= bands["bottom"], name  # the plot area between
+        foot = footnote(s)
+        assert foot.yanchor == "top" and foot.y == 0  # hung below the plot, axis_space under it
+        assert height - margin.b - foot.yshift >= height - bands["bottom"] - 1, name
+        assert charts.meta(for_slide(fig, title=False, footnote=False))["bands"] == {"top": 0, "bottom": 0}
+        assert "bands" not in charts.meta(for_print(fig))  # a page of no fixed height
 
 
 def test_print_chart_fits_the_a4_text_column_with_title_and_footnote(figures):
@@ -206,7 +215,7 @@ def test_a_chart_read_from_a_notebook_restyles_as_the_figure_does(figures):
     _lang, figs = figures
     for name, fig in figs.items():
         node = nbformat.from_dict({"fig": json.loads(fig.to_json())})["fig"]
-        for medium in (for_slide, for_deck, for_print, for_thumbnail):
+        for medium in (for_slide, for_print, for_thumbnail):
             from_node, from_fig = json.loads(medium(node).to_json()), json.loads(medium(fig).to_json())
             assert from_node == from_fig, (name, medium.__name__)
             assert from_node["layout"]["font"]["size"] >= 10, (name, medium.__name__)

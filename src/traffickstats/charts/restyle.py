@@ -1,5 +1,5 @@
-"""A finished chart laid out again for another medium: a slide, a deck picture, the print
-dossier, the index's thumbnail.
+"""A finished chart laid out again for another medium: a slide (which a deck shows too), the
+print dossier, the index's thumbnail.
 
 A slide is not the web chart resized. Read from the back of a room, a 1920x1080 slide needs
 a title of 40 px or more that states the finding, body and tick text of 24 px or more and a
@@ -36,13 +36,8 @@ from ._base import _axes, esc, lay_out
 from .style import BASE_FONT_SIZE, MUTED, PRINT, SLIDE, THUMB, Typography
 from .textfit import LINE_HEIGHT, text_width, wrap_px
 
-__all__ = ["DECK", "PRINT", "SLIDE", "THUMB", "restyle", "for_deck", "for_print", "for_slide",
-           "for_thumbnail"]
+__all__ = ["PRINT", "SLIDE", "THUMB", "restyle", "for_print", "for_slide", "for_thumbnail"]
 
-#: The picture of a deck slide: the slide's width, less the title band and the footer that
-#: PowerPoint draws as text (13.33 x 5.9 in on a 13.33 x 7.5 in slide).
-DECK = Typography("deck", SLIDE.width, SLIDE.base, SLIDE.title, SLIDE.footnote, 40, height=850,
-                  least=SLIDE.least, subtitle=SLIDE.subtitle)
 #: The smallest a slide's footnote may become when the sources are long (never cut instead).
 FOOTNOTE_FLOOR = 20
 #: A footnote taller than this share of a fixed-height figure is set at ``FOOTNOTE_FLOOR``.
@@ -253,8 +248,19 @@ def restyle(fig, t: Typography, *, title: bool = True, footnote: bool = True) ->
     if not t.height:
         out.update_layout(width=t.width)
     m["medium"] = t.name
+    _bands(m, t, head if title else 0, lines, size)
     out.update_layout(meta={"traffickstats": m})
     return out
+
+
+def _bands(m: dict, t: Typography, title_height: float, footnote: list[str], size: float) -> None:
+    """On a picture of fixed size (a slide), where the chart lies between its title block and
+    its footnote: ``m["bands"]`` = the px of the title band at the top and of the footnote band
+    at the bottom (``lay_out`` hangs the footnote that high above the edge). A deck shows the
+    slide's picture cropped to what lies between (its title and sources are the deck slide's text)."""
+    if t.height:
+        bottom = layout.footnote_height(len(footnote), t, size) + t.edge if footnote else 0
+        m["bands"] = {"top": int(title_height), "bottom": int(bottom)}
 
 
 def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_footnote: bool,
@@ -294,6 +300,7 @@ def _headline(fig: go.Figure, m: dict, t: Typography, *, show_title: bool, show_
     if not t.height:
         fig.update_layout(width=t.width)
     m["medium"] = t.name
+    _bands(m, t, head if show_title else 0, lines, size)
     fig.update_layout(meta={"traffickstats": m})
     return fig
 
@@ -324,12 +331,6 @@ def _value_lines(value: str, inner: float, t: Typography) -> tuple[int, list[str
 def for_slide(fig, **kw) -> go.Figure:
     """The 1920x1080 slide of a chart (title = its finding, sizes for projection)."""
     return restyle(fig, SLIDE, **kw)
-
-
-def for_deck(fig) -> go.Figure:
-    """A deck slide's picture: the slide without its title and footnote, which the deck
-    writes as text (the title placeholder and the footer)."""
-    return restyle(fig, DECK, title=False, footnote=False)
 
 
 def for_print(fig) -> go.Figure:

@@ -6,24 +6,28 @@ A deck is built from an executed report (its :mod:`.outline`) and is 16:9:
 2. the key messages (when the report has them), as many slides as they need, each message
    with its sources in the speaker notes;
 3. one slide per chart: its finding as the slide title (real text: the outline view and a
-   screen reader read it), the chart's picture laid out for the slide without title or
-   footnote (``charts.restyle.for_deck``), the sources in the slide's footer, and in the
+   screen reader read it), the chart's picture, the sources in the slide's footer, and in the
    speaker notes the chart's title, its caveats, its full citations and its text
-   description.
+   description. The picture is the chart's 1920 x 1080 slide (``charts.restyle.for_slide``,
+   the very PNG a pack writes), cropped by PowerPoint to what lies between its title and its
+   footnote (``bands`` in the slide's metadata): the deck slide's own text says those, and
+   the chart is not drawn a second time for the deck.
 
 Text is set in the report language: Noto Sans (Noto Sans Arabic for Arabic script), with
 the language tag on every run; Arabic paragraphs are right-to-left and right-aligned.
 Every text is plain (python-pptx writes it as XML text, never markup); characters XML
 cannot carry are dropped.
 
-:func:`build` renders the pictures (through the kaleido server already open, if any) and
-:func:`write` only assembles a deck from ready pictures: a queue of exports can call either.
+:func:`build` renders the pictures (through the kaleido server already open, if any) unless it
+is given them (a pack's slide PNGs), and :func:`write` only assembles a deck from ready
+pictures: a queue of exports can call either.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
@@ -52,13 +56,16 @@ def clean(text) -> str:
 
 @dataclass
 class ChartSlide:
-    """One chart's slide: its picture (PNG bytes, 1920 x 850) and its words."""
+    """One chart's slide: its picture (PNG bytes: the chart's 1920 x 1080 slide), the shares of
+    the picture's height cropped at its top and bottom (``crop``: its title and footnote bands),
+    and its words."""
 
     title: str
     picture: bytes
     subtitle: str = ""
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    crop: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -212,13 +219,18 @@ def _chart_slide(prs, lang: str, chart: ChartSlide) -> None:
     foot_lines = _lines_needed(chart.source, width, FOOTER_PT) if chart.source else 0
     foot_h = int(foot_lines * FOOTER_PT * 1.3 / 72 * EMU_PER_INCH + 0.1 * EMU_PER_INCH) if foot_lines else 0
     foot_top = SLIDE_H - int(0.25 * EMU_PER_INCH) - foot_h
-    # the picture: as large as the space between title and footer allows, its shape kept
+    # the picture: as large as the space between title and footer allows, the shape of what
+    # its crop leaves
     room_w, room_h = SLIDE_W - 2 * MARGIN, foot_top - y - int(0.1 * EMU_PER_INCH)
-    ratio = 1920 / 850
+    top, bottom = chart.crop
+    width_px, height_px = png_size(chart.picture) or (16, 9)
+    ratio = width_px / max(height_px * (1 - top - bottom), 1e-6)
     pic_w = min(room_w, int(room_h * ratio))
     pic_h = int(pic_w / ratio)
     pic = slide.shapes.add_picture(io.BytesIO(chart.picture), Emu((SLIDE_W - pic_w) // 2), Emu(y), Emu(pic_w), Emu(pic_h))
     pic.name = "Chart"
+    if top or bottom:
+        pic.crop_top, pic.crop_bottom = top, bottom
     if foot_lines:
         frame = _box(slide, MARGIN, foot_top, width, foot_h, "Source")
         _paragraph(frame, chart.source, lang, FOOTER_PT, colour=MUTED, first=True)
@@ -246,7 +258,27 @@ def write(content: DeckContent, out: Path) -> Path:
 
 # --- from a report ------------------------------------------------------------------------
 
-def chart_slide(fig: dict, picture: bytes, lang: str) -> ChartSlide:
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG from its header; None for anything else."""
+    if len(data) >= 24 and data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    return None
+
+
+def crop(slide_fig) -> tuple[float, float]:
+    """The shares of a slide picture's height above and below its chart (its title and
+    footnote bands, ``charts.restyle``), from the laid-out slide's metadata; (0, 0) without."""
+    from ..charts.restyle import SLIDE
+
+    layout_ = slide_fig.get("layout") if isinstance(slide_fig, dict) else slide_fig.layout.to_plotly_json()
+    meta = ((layout_ or {}).get("meta") or {}).get("traffickstats") or {}
+    bands = meta.get("bands") or {}
+    height = (layout_ or {}).get("height") or SLIDE.height
+    top, bottom = float(bands.get("top") or 0) / height, float(bands.get("bottom") or 0) / height
+    return (top, bottom) if 0 <= top and 0 <= bottom and top + bottom < 0.9 else (0.0, 0.0)
+
+
+def chart_slide(fig: dict, picture: bytes, lang: str, crop_: tuple[float, float] = (0.0, 0.0)) -> ChartSlide:
     """The words of one chart's slide, from its metadata."""
     m = chart_meta(fig)
     finding, own = m.get("finding"), m.get("title") or ""
@@ -255,22 +287,22 @@ def chart_slide(fig: dict, picture: bytes, lang: str) -> ChartSlide:
              _("deck.sources", lang, sources=_("fmt.list_sep", lang).join(cites)) if cites else "",
              m.get("alt") or ""]
     return ChartSlide(title=finding or own, subtitle=own if finding else "", picture=picture,
-                      source=m.get("footnote") or "", notes=notes)
+                      source=m.get("footnote") or "", notes=notes, crop=crop_)
 
 
 def laid_out(charts: list[tuple[str, dict]]) -> list:
-    """Every chart laid out for its deck slide (``charts.restyle.for_deck``)."""
-    from ..charts.restyle import for_deck
+    """Every chart laid out as its slide (``charts.restyle.for_slide``), as dicts."""
+    from ..charts.restyle import for_slide
 
-    return [for_deck(fig) for _name, fig in charts]
+    return [for_slide(fig).to_dict() for _name, fig in charts]
 
 
 def pictures(charts: list[tuple[str, dict]], *, exporter=None, figures: list | None = None) -> list[bytes]:
-    """The deck picture of every chart (PNG, 1920 x 850), through one kaleido server, in one
+    """The slide picture of every chart (PNG, 1920 x 1080), through one kaleido server, in one
     call (``Exporter.images``: spread over its tabs). ``figures``: the charts already laid
     out (:func:`laid_out`)."""
     from ..charts.export import Exporter, _joining_exporter
-    from ..charts.restyle import DECK
+    from ..charts.restyle import SLIDE
 
     if not charts:
         return []
@@ -280,18 +312,20 @@ def pictures(charts: list[tuple[str, dict]], *, exporter=None, figures: list | N
         ex.start()
     try:
         figures = laid_out(charts) if figures is None else figures
-        return ex.images([(fig, "png", DECK.width, DECK.height, 1) for fig in figures])
+        return ex.images([(fig, "png", SLIDE.width, SLIDE.height, 1) for fig in figures])
     finally:
         if own:
             ex.close()
 
 
 def content(report: Outline, pictures_: list[bytes], *, lang: str | None = None, title: str | None = None,
-            day: Date | None = None) -> DeckContent:
+            day: Date | None = None, crops: list[tuple[float, float]] | None = None) -> DeckContent:
+    """The deck's words and pictures; ``crops``: each picture's (top, bottom) crop (:func:`crop`)."""
     lang = lang or report.lang or "fr"
+    crops = crops or [(0.0, 0.0)] * len(report.charts)
     return DeckContent(
         lang=lang, title=report.title or title or "", date=day or Date.today(), messages=list(report.messages),
-        charts=[chart_slide(fig, pic, lang) for (_name, fig), pic in zip(report.charts, pictures_)])
+        charts=[chart_slide(fig, pic, lang, c) for (_name, fig), pic, c in zip(report.charts, pictures_, crops)])
 
 
 def key(deck: DeckContent, charts: list[tuple[str, dict]], figures: list | None = None) -> str:
@@ -303,37 +337,46 @@ def key(deck: DeckContent, charts: list[tuple[str, dict]], figures: list | None 
     import json
 
     from ..charts.export import image_key
-    from ..charts.restyle import DECK
+    from ..charts.restyle import SLIDE
 
     words = dataclasses.asdict(dataclasses.replace(
         deck, charts=[dataclasses.replace(c, picture=b"") for c in deck.charts]))
     figures = laid_out(charts) if figures is None else figures
-    pictures_ = [image_key(fig, "png", DECK.width, DECK.height, 1) for fig in figures]
+    pictures_ = [image_key(fig, "png", SLIDE.width, SLIDE.height, 1) for fig in figures]
     blob = json.dumps({"words": words, "pictures": pictures_}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def build(executed, out: Path, *, title: str | None = None, day: Date | None = None, exporter=None,
-          cache=None, figures: list | None = None) -> Path:
+          cache=None, figures: list | None = None, slide_pictures: list[bytes] | None = None) -> Path:
     """The deck of an executed report (a notebook node or an .ipynb path) written to ``out``.
 
     ``cache`` (``fresh(path, key)`` / ``record(path, key)``, see ``reports.exports``): a deck
     whose :func:`key` is unchanged and whose file exists is kept as it is, no picture rendered.
-    ``figures``: the charts already laid out for the deck (:func:`laid_out`, as a pack's
-    worker does), else laid out here, once."""
+    ``figures``: the charts already laid out as slides (:func:`laid_out`, as a pack's worker
+    does), else laid out here, once. ``slide_pictures``: their 1920 x 1080 PNGs already drawn
+    (the slides a pack wrote), else drawn here."""
     from . import outline
 
     report = outline.read_file(executed) if isinstance(executed, (str, Path)) else outline.read(executed)
     if figures is None or len(figures) != len(report.charts):
         figures = laid_out(report.charts)
+    if slide_pictures is not None and len(slide_pictures) != len(report.charts):
+        slide_pictures = None
+    crops = [crop(fig) for fig in figures]
+
+    def drawn() -> list[bytes]:
+        if slide_pictures is not None:
+            return list(slide_pictures)
+        return pictures(report.charts, exporter=exporter, figures=figures)
+
     if cache is None:
-        return write(content(report, pictures(report.charts, exporter=exporter, figures=figures), title=title,
-                             day=day), out)
-    deck = content(report, [b""] * len(report.charts), title=title, day=day)
+        return write(content(report, drawn(), title=title, day=day, crops=crops), out)
+    deck = content(report, [b""] * len(report.charts), title=title, day=day, crops=crops)
     k = key(deck, report.charts, figures)
     if cache.fresh(Path(out), k):
         return Path(out)
-    for chart, picture in zip(deck.charts, pictures(report.charts, exporter=exporter, figures=figures)):
+    for chart, picture in zip(deck.charts, drawn()):
         chart.picture = picture
     write(deck, out)
     cache.record(Path(out), k)

@@ -125,23 +125,21 @@ def prepare(nb, formats, info, assets: Path | None = None) -> dict:
     """What the export pass needs of a report that only Python computes, made where the
     report was rendered (a pack's worker process) rather than in the pack's one process,
     where this work took turns with everything else under one interpreter lock: its charts
-    laid out for slides, the thumbnail and the deck (``charts.restyle``), and its print page
+    laid out for slides (which the deck shows too) and the thumbnail (``charts.restyle``), and its print page
     (:func:`.dossier.page`; scripts from the pack's ``assets`` folder, else inlined).
 
     Plain dicts and a string, for any executor to ship back; :func:`media` and the print lane
     take them (``prepared``) and fall back to computing them when one is missing.
     """
     from ..charts.restyle import for_slide, for_thumbnail
-    from . import deck, dossier
+    from . import dossier
 
     figs = figures.extract(nb)
     got: dict = {}
-    if figs and any(f in formats for f in IMAGE_FORMATS):
+    if figs and any(f in formats for f in (*IMAGE_FORMATS, "pptx")):  # a deck shows the slides
         got["slides"] = [(name, for_slide(fig).to_dict()) for name, fig in figs]
     if figs and "png" in formats:
         got["thumbnail"] = for_thumbnail(figs[0][1]).to_dict()
-    if figs and "pptx" in formats:
-        got["deck"] = [fig.to_dict() for fig in deck.laid_out(figs)]
     if "pdf" in formats:
         got["print_figures"] = []
         got["print_page"] = dossier.page(nb, info, assets, pictures=got["print_figures"])
@@ -167,6 +165,7 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
     if slides is not None and [name for name, _ in slides] != [name for name, _ in figs]:
         slides = None  # not this notebook's charts: lay them out here
     image_formats = [f for f in formats if f in IMAGE_FORMATS]
+    slide_pngs: dict[str, Path] = {}  # chart name -> its 1920x1080 slide, written or kept
     if image_formats and figs:
         folder = html_path.parent / "images" / html_path.stem
         try:
@@ -176,6 +175,13 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
             failed("/".join(image_formats), exc)
         else:
             keep = {Path(p).name for p in written}
+            if "png" in image_formats:
+                from ..charts.export import output_name
+
+                for name, _fig in figs:
+                    png = folder / f"{output_name(name)}.png"
+                    if png.name in keep:
+                        slide_pngs[name] = png
             for stale in folder.iterdir():  # charts the report no longer draws
                 if stale.is_file() and stale.name not in keep:
                     stale.unlink()
@@ -191,8 +197,10 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
             failed("thumbnail", exc)
     if "pptx" in formats:
         try:
+            shown = [slide_pngs.get(name) for name, _fig in figs]
             path = deck.build(nb, html_path.with_suffix(".pptx"), title=entry.get("title"), exporter=exporter,
-                              cache=cache, figures=prepared.get("deck"))
+                              cache=cache, figures=[fig for _name, fig in slides] if slides is not None else None,
+                              slide_pictures=[p.read_bytes() for p in shown] if shown and all(shown) else None)
             got["outputs"].append(path.relative_to(out).as_posix())
         except Exception as exc:  # noqa: BLE001
             failed("pptx", exc)
@@ -391,7 +399,7 @@ class ExportPass:
                 nb = nbformat.read(self.out / entry["executed"], as_version=4)
                 prepared = entry.get("_prepared") or {}
                 got = media(entry, nb, self.out, self.formats, self._browser, cache,
-                            {k: prepared.get(k) for k in ("slides", "thumbnail", "deck")})
+                            {k: prepared.get(k) for k in ("slides", "thumbnail")})
             except Exception as exc:  # noqa: BLE001 - never a lost page
                 got = {"outputs": [], "thumbnail": None,
                        "warnings": [f"export failed for {entry['output']}: {type(exc).__name__}: {exc}"]}
