@@ -219,3 +219,17 @@ def test_a_chart_read_from_a_notebook_restyles_as_the_figure_does(figures):
             from_node, from_fig = json.loads(medium(node).to_json()), json.loads(medium(fig).to_json())
             assert from_node == from_fig, (name, medium.__name__)
             assert from_node["layout"]["font"]["size"] >= 10, (name, medium.__name__)
+
+
+def test_restyled_json_is_the_restyled_figure_with_its_template_carried_over(figures):
+    import json
+
+    from traffickstats.charts.restyle import PRINT, SLIDE, restyled_json
+
+    _lang, figs = figures
+    for name, fig in figs.items():
+        for t, medium in ((SLIDE, for_slide), (PRINT, for_print)):
+            got = restyled_json(fig, t)
+            assert got["layout"]["template"] == fig.to_dict()["layout"]["template"], name
+            assert json.dumps(got, sort_keys=True, default=str) == json.dumps(
+                medium(fig).to_dict(), sort_keys=True, default=str), (name, t.name)

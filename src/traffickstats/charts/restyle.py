@@ -36,7 +36,7 @@ from ._base import _axes, esc, lay_out
 from .style import BASE_FONT_SIZE, MUTED, PRINT, SLIDE, THUMB, Typography
 from .textfit import LINE_HEIGHT, text_width, wrap_px
 
-__all__ = ["PRINT", "SLIDE", "THUMB", "restyle", "for_print", "for_slide", "for_thumbnail"]
+__all__ = ["PRINT", "SLIDE", "THUMB", "restyle", "restyled_json", "for_print", "for_slide", "for_thumbnail"]
 
 #: The smallest a slide's footnote may become when the sources are long (never cut instead).
 FOOTNOTE_FLOOR = 20
@@ -326,6 +326,22 @@ def _value_lines(value: str, inner: float, t: Typography) -> tuple[int, list[str
         return one, [value]
     lines = [" ".join(words[:-1]), words[-1]]
     return int(min(height * VALUE_TWO_LINES / (2 * LINE_HEIGHT), *(fit(x) for x in lines))), lines
+
+
+def restyled_json(fig, t: Typography, **kw) -> dict:
+    """``restyle(fig, t, **kw).to_dict()``, the figure's template carried over as it is: plotly
+    does not build and validate it again (a chart's template is the house template, already
+    validated when the chart was made; about a quarter of a restyle's CPU). Nothing restyle
+    does reads the template."""
+    d = _plain(fig) if isinstance(fig, dict) else fig.to_dict() if isinstance(fig, go.Figure) else fig
+    layout_ = d.get("layout") if isinstance(d, dict) else None
+    template = layout_.pop("template", None) if isinstance(layout_, dict) else None
+    if template is not None:
+        layout_["template"] = {}  # a template of its own, so plotly does not add its default
+    out = restyle(d, t, **kw).to_dict()
+    if template is not None:
+        out["layout"]["template"] = template
+    return out
 
 
 def for_slide(fig, **kw) -> go.Figure:

@@ -292,9 +292,9 @@ def chart_slide(fig: dict, picture: bytes, lang: str, crop_: tuple[float, float]
 
 def laid_out(charts: list[tuple[str, dict]]) -> list:
     """Every chart laid out as its slide (``charts.restyle.for_slide``), as dicts."""
-    from ..charts.restyle import for_slide
+    from ..charts.restyle import SLIDE, restyled_json
 
-    return [for_slide(fig).to_dict() for _name, fig in charts]
+    return [restyled_json(fig, SLIDE) for _name, fig in charts]  # for_slide, as JSON
 
 
 def pictures(charts: list[tuple[str, dict]], *, exporter=None, figures: list | None = None) -> list[bytes]:

@@ -131,15 +131,15 @@ def prepare(nb, formats, info, assets: Path | None = None) -> dict:
     Plain dicts and a string, for any executor to ship back; :func:`media` and the print lane
     take them (``prepared``) and fall back to computing them when one is missing.
     """
-    from ..charts.restyle import for_slide, for_thumbnail
+    from ..charts.restyle import SLIDE, THUMB, restyled_json
     from . import dossier
 
     figs = figures.extract(nb)
     got: dict = {}
     if figs and any(f in formats for f in (*IMAGE_FORMATS, "pptx")):  # a deck shows the slides
-        got["slides"] = [(name, for_slide(fig).to_dict()) for name, fig in figs]
+        got["slides"] = [(name, restyled_json(fig, SLIDE)) for name, fig in figs]  # for_slide
     if figs and "png" in formats:
-        got["thumbnail"] = for_thumbnail(figs[0][1]).to_dict()
+        got["thumbnail"] = restyled_json(figs[0][1], THUMB, footnote=False)  # for_thumbnail
     if "pdf" in formats:
         got["print_figures"] = []
         got["print_page"] = dossier.page(nb, info, assets, pictures=got["print_figures"])

@@ -88,10 +88,10 @@ def prepare(nb, *, medium: str = "web", embeds: str | None = None, pictures: lis
         if not embed.is_briefing_chart(fig):
             continue
         if medium == "print" and pictures is not None:
-            from ..charts.restyle import for_print
+            from ..charts.restyle import PRINT, restyled_json
 
             out["data"]["text/html"] = embed.print_html(fig, picture_marker(len(pictures)))
-            pictures.append(for_print(fig).to_dict())
+            pictures.append(restyled_json(fig, PRINT))  # for_print, as the JSON the server draws
             del out["data"][PLOTLY_MIME]  # drawn by the export server: no plotly.js in the page
         elif medium == "print":
             out["data"]["text/html"] = embed.print_html(fig)
