@@ -13,10 +13,10 @@ import pytest
 
 choreographer = pytest.importorskip("choreographer", reason="choreographer comes with kaleido (the export extra)")
 
-from choreographer.channels._errors import ChannelClosedError  # noqa: E402
-from choreographer.channels.pipe import Pipe  # noqa: E402
+from choreographer.channels._errors import ChannelClosedError
+from choreographer.channels.pipe import Pipe
 
-from traffickstats.charts import devtools_pipe  # noqa: E402
+from traffickstats.charts import devtools_pipe
 
 ORIGINAL = getattr(Pipe.read_jsons, "__wrapped__", Pipe.read_jsons)
 
@@ -39,7 +39,7 @@ def _read_all(read, messages: list[dict], *, chunk: int = 7_919) -> list[dict]:
 
     def feed():
         for i in range(0, len(data), chunk):
-            os.write(pipe._write_from_browser, data[i:i + chunk])  # noqa: SLF001
+            os.write(pipe._write_from_browser, data[i:i + chunk])
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
@@ -74,8 +74,8 @@ def test_the_browser_gone_inside_a_message_closes_the_channel():
     """choreographer 1.4 would loop for ever on end of file inside a message."""
     pipe = Pipe()
     pipe.open()
-    os.write(pipe._write_from_browser, b'{"id": 1, "result": {"value": "half a mes')  # noqa: SLF001
-    os.close(pipe._write_from_browser)  # noqa: SLF001
+    os.write(pipe._write_from_browser, b'{"id": 1, "result": {"value": "half a mes')
+    os.close(pipe._write_from_browser)
     box: dict = {}
     reader = threading.Thread(target=lambda: box.setdefault("error", _catch(pipe)), daemon=True)
     reader.start()
@@ -88,7 +88,7 @@ def test_the_browser_gone_inside_a_message_closes_the_channel():
 def _catch(pipe):
     try:
         devtools_pipe.read_jsons(pipe, blocking=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return exc
     return None
 
@@ -96,7 +96,7 @@ def _catch(pipe):
 def test_goodbye_closes_the_channel():
     pipe = Pipe()
     pipe.open()
-    os.write(pipe._write_from_browser, b"{bye}\n")  # noqa: SLF001
+    os.write(pipe._write_from_browser, b"{bye}\n")
     with pytest.raises(ChannelClosedError):
         devtools_pipe.read_jsons(pipe, blocking=True)
     assert not pipe.is_ready()

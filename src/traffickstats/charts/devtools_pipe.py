@@ -41,7 +41,11 @@ def read_jsons(self, *, blocking: bool = True):
     ``ChannelClosedError`` when the pipe is closed or the browser said goodbye.
     """
     from choreographer.channels import _wire as wire
-    from choreographer.channels._errors import BlockWarning, ChannelClosedError, JSONError
+    from choreographer.channels._errors import (
+        BlockWarning,
+        ChannelClosedError,
+        JSONError,
+    )
     from choreographer.channels.pipe import _logger, _with_block
 
     jsons: list = []
@@ -49,7 +53,7 @@ def read_jsons(self, *, blocking: bool = True):
         raise ChannelClosedError("The communication channel was either never opened or closed. "
                                  "Was .open() or .close() called?")
     if not _with_block and not blocking:
-        warnings.warn("Windows python version < 3.12 does not support non-blocking",  # noqa: B028
+        warnings.warn("Windows python version < 3.12 does not support non-blocking",
                       BlockWarning)
     fd = self._read_from_browser
     try:
@@ -93,7 +97,7 @@ def read_jsons(self, *, blocking: bool = True):
                 jsons.append(wire.deserialize(message))
             except JSONError:
                 _logger.exception("JSONError decoding message. Ignoring")
-            except:  # noqa: E722 - as the original: logged, then raised
+            except:  # as the original: logged, then raised
                 _logger.exception("Error in trying to decode JSON off our read.")
                 raise
     return jsons, time.perf_counter()

@@ -32,11 +32,11 @@ import plotly.graph_objects as go
 
 from ..errors import TraffickstatsError
 from . import layout
-from ._base import _axes, esc, lay_out
+from ._base import esc, lay_out
 from .style import BASE_FONT_SIZE, MUTED, PRINT, SLIDE, THUMB, Typography
 from .textfit import LINE_HEIGHT, text_width, wrap_px
 
-__all__ = ["PRINT", "SLIDE", "THUMB", "restyle", "restyled_json", "for_print", "for_slide", "for_thumbnail"]
+__all__ = ["PRINT", "SLIDE", "THUMB", "for_print", "for_slide", "for_thumbnail", "restyle", "restyled_json"]
 
 #: The smallest a slide's footnote may become when the sources are long (never cut instead).
 FOOTNOTE_FLOOR = 20
