@@ -348,14 +348,14 @@ def key(deck: DeckContent, charts: list[tuple[str, dict]], figures: list | None 
 
 
 def build(executed, out: Path, *, title: str | None = None, day: Date | None = None, exporter=None,
-          cache=None, figures: list | None = None, slide_pictures: list[bytes] | None = None) -> Path:
+          cache=None, figures: list | None = None, slide_pictures: list[bytes | Path] | None = None) -> Path:
     """The deck of an executed report (a notebook node or an .ipynb path) written to ``out``.
 
     ``cache`` (``fresh(path, key)`` / ``record(path, key)``, see ``reports.exports``): a deck
     whose :func:`key` is unchanged and whose file exists is kept as it is, no picture rendered.
     ``figures``: the charts already laid out as slides (:func:`laid_out`, as a pack's worker
     does), else laid out here, once. ``slide_pictures``: their 1920 x 1080 PNGs already drawn
-    (the slides a pack wrote), else drawn here."""
+    (bytes, or the files a pack wrote: read only when the deck is written), else drawn here."""
     from . import outline
 
     report = outline.read_file(executed) if isinstance(executed, (str, Path)) else outline.read(executed)
@@ -367,7 +367,7 @@ def build(executed, out: Path, *, title: str | None = None, day: Date | None = N
 
     def drawn() -> list[bytes]:
         if slide_pictures is not None:
-            return list(slide_pictures)
+            return [p.read_bytes() if isinstance(p, Path) else p for p in slide_pictures]
         return pictures(report.charts, exporter=exporter, figures=figures)
 
     if cache is None:

@@ -151,6 +151,7 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
     """One report's slides, thumbnail and deck; returns ``{"outputs", "warnings", "thumbnail"}``
     to add to its manifest entry (each failure is a warning, never an exception).
     ``prepared``: its charts laid out already (:func:`prepare`)."""
+    from ..charts.export import output_name
     from . import deck
 
     html_path = out / next(o for o in entry["outputs"] if o.endswith(".html"))
@@ -176,8 +177,6 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
         else:
             keep = {Path(p).name for p in written}
             if "png" in image_formats:
-                from ..charts.export import output_name
-
                 for name, _fig in figs:
                     png = folder / f"{output_name(name)}.png"
                     if png.name in keep:
@@ -200,7 +199,7 @@ def media(entry: dict, nb, out: Path, formats, exporter, cache: ExportCache | No
             shown = [slide_pngs.get(name) for name, _fig in figs]
             path = deck.build(nb, html_path.with_suffix(".pptx"), title=entry.get("title"), exporter=exporter,
                               cache=cache, figures=[fig for _name, fig in slides] if slides is not None else None,
-                              slide_pictures=[p.read_bytes() for p in shown] if shown and all(shown) else None)
+                              slide_pictures=shown if shown and all(shown) else None)
             got["outputs"].append(path.relative_to(out).as_posix())
         except Exception as exc:  # noqa: BLE001
             failed("pptx", exc)
