@@ -200,7 +200,9 @@ def test_a_bundle_draws_the_same_pictures_from_one_layout(exported, ex):
     """``Exporter.pictures``: one layout per chart gives the SVG and the 2x PNG that kaleido
     gives one call each (the PNG byte for byte), the 1x as the 2x reduced 2:1 (each pixel the
     mean of a 2x2 block, rounding apart), and a scale that is not a halving drawn from the SVG
-    (byte for byte kaleido's). A chart that fails is an error in its place; the others are drawn."""
+    (byte for byte kaleido's). A chart that fails is an error in its place; the others are drawn.
+    The page keeps its canvases from one bundle to the next: the second and third charts are
+    drawn on the canvases the first left, and are still kaleido's bytes."""
     import numpy as np
     from PIL import Image
 
