@@ -60,6 +60,19 @@ def test_reads_the_same_messages_as_choreographer():
     assert _read_all(ORIGINAL, messages) == mine
 
 
+def test_a_long_text_is_logged_by_its_length_and_is_otherwise_the_same_text():
+    """kaleido formats every answer into a debug line; a picture's base64 shows as its length."""
+    messages = _messages(n_big=1)
+    got = _read_all(devtools_pipe.read_jsons, messages)
+    value = got[1]["result"]["result"]["value"]
+    assert isinstance(value, devtools_pipe.LongText)
+    assert value == messages[1]["result"]["result"]["value"] and value.endswith("é")
+    assert f"Result of function call: {got[1]}" == (
+        "Result of function call: {'id': 2, 'result': {'result': {'type': 'string', 'value': <1,320,001 characters>}}}")
+    assert json.loads(json.dumps({"v": value})) == {"v": str(value)}  # as kaleido reads it back
+    assert type(got[2]["params"]["text"]) is str  # a short text stays a plain str
+
+
 def test_a_nonblocking_read_of_an_empty_pipe_returns_nothing():
     pipe = Pipe()
     pipe.open()

@@ -15,6 +15,12 @@ the same messages from the same pipe, read in steps of up to 1 MiB into a ``byte
 message (the browser gone), where the original would loop for ever. Any other choreographer
 release keeps its own method: a release that fixed the reader, or changed the class, is not
 second-guessed.
+
+Long texts in the messages read (a picture in base64, a printed PDF) are handed on as
+:class:`LongText`, a ``str`` whose ``repr`` is its length: kaleido 1.5 logs every answer
+with an f-string (``f"Result of function call: {result}"`` in ``_KaleidoTab._calc_fig``),
+formatted whatever the log level, about 4 ms for a slide's ~1 MB answer, under the
+interpreter lock. The text itself is unchanged (``str`` in every other respect).
 """
 
 from __future__ import annotations
@@ -24,14 +30,41 @@ import threading
 import time
 import warnings
 
-__all__ = ["install", "installed", "read_jsons"]
+__all__ = ["LongText", "install", "installed", "read_jsons"]
 
 #: The choreographer releases whose ``Pipe.read_jsons`` this replaces (checked on install).
 VERSIONS = ("1.4.",)
 #: Bytes asked of the pipe per read (a Linux pipe holds 64 KiB unless enlarged).
 CHUNK = 1 << 20
 
+#: Texts of at least this many characters in a message become :class:`LongText`.
+LONG = 4096
+
 _lock = threading.Lock()
+
+
+class LongText(str):
+    """A long text of a DevTools message: a ``str`` whose ``repr`` is its length, so that a
+    log line formatting the whole message does not copy and escape a megabyte."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} characters>"
+
+
+def _quiet(value):
+    """``value`` (a decoded message) with every text of :data:`LONG` characters or more as a
+    :class:`LongText`; dicts and lists changed in place."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _quiet(item)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            value[i] = _quiet(item)
+    elif isinstance(value, str) and len(value) >= LONG and type(value) is str:
+        return LongText(value)
+    return value
 
 
 def read_jsons(self, *, blocking: bool = True):
@@ -94,7 +127,7 @@ def read_jsons(self, *, blocking: bool = True):
     for message in raw.decode("utf-8").split("\0"):
         if message:
             try:
-                jsons.append(wire.deserialize(message))
+                jsons.append(_quiet(wire.deserialize(message)))
             except JSONError:
                 _logger.exception("JSONError decoding message. Ignoring")
             except:  # as the original: logged, then raised
