@@ -177,3 +177,48 @@ def test_a_dossier_with_pictures_prints_as_the_plotly_page_does(report, tmp_path
     svg_text = [w for f in figs for w in re.sub(r"<[^>]+>", " ", str(f["layout"]["title"]["text"])).split()
                 if len(w) > 3]
     assert svg_text and all(w in words(tmp_path / "pictures.pdf") for w in svg_text)  # titles drawn in the SVGs
+
+
+@pytest.mark.browser
+def test_a_page_that_loads_nothing_prints_as_the_tabs_document_the_same_pdf(report, tmp_path, chromium):
+    """The pack's print page (charts as SVG, no script) is set as the printer tab's document
+    instead of being navigated to from a file: the same PDF, page by page in pixels and in
+    words; the page that runs plotly.js loads scripts, so it still prints from a file."""
+    import subprocess
+
+    from traffickstats.charts.export import Exporter
+    from traffickstats.reports import printpdf
+    from traffickstats.reports.printpdf import Printer
+
+    nb, info = report
+    with Exporter(chromium) as ex:
+        figs: list = []
+        page = dossier.with_pictures(dossier.page(nb, info, pictures=figs), figs, ex)
+    assert printpdf.self_contained(page)
+    assert not printpdf.self_contained(dossier.page(nb, info))  # plotly.js draws its charts
+    source = tmp_path / "page.html"
+    source.write_text(page, encoding="utf-8")
+
+    original = Printer._print
+    with Printer(chromium) as printer:
+        printer.print_pdf(source, tmp_path / "file.pdf")
+        sent = []
+        Printer._print = lambda self, url=None, html=None: (sent.append(html is not None), original(self, url, html))[1]
+        try:
+            printer.print_source(page, tmp_path / "document.pdf")
+            printer.print_source("<!doctype html><script>document.title = 'x'</script><p>y", tmp_path / "script.pdf")
+        finally:
+            Printer._print = original
+        assert printer.tabs_opened == 1
+    assert sent == [True, False]  # the page with a script went through a file
+
+    def text(pdf):
+        return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    def pixels(pdf, prefix):
+        subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(tmp_path / prefix)], check=True)
+        return [p.read_bytes() for p in sorted(tmp_path.glob(f"{prefix}-*.ppm"))]
+
+    assert text(tmp_path / "document.pdf") == text(tmp_path / "file.pdf") and "Sources" in text(tmp_path / "file.pdf")
+    assert pixels(tmp_path / "document.pdf", "d") == pixels(tmp_path / "file.pdf", "f") != []
+    assert "y" in text(tmp_path / "script.pdf")

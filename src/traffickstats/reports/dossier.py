@@ -79,12 +79,12 @@ def write_pdf(executed, pdf: Path, info: html.PageInfo | None = None, *, chromiu
         nb = nbformat.read(str(executed), as_version=4) if isinstance(executed, (str, Path)) else executed
         source = page(nb, info or info_from(nb))
     pdf = Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    if printer is not None:  # the page as the tab's document when it loads nothing, else from a file
+        printer.print_source(source, pdf, name=f"{pdf.stem}.html")
+        return pdf
     with tempfile.TemporaryDirectory(prefix="ts-print-") as work:
         html_file = Path(work) / f"{pdf.stem}.html"
         html_file.write_text(source, encoding="utf-8")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        if printer is not None:
-            printer.print_pdf(html_file, pdf)
-        else:
-            print_pdf(html_file, pdf, chromium=chromium)
+        print_pdf(html_file, pdf, chromium=chromium)
     return pdf
