@@ -29,9 +29,9 @@ from .config import figure_config
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-def meta(fig: go.Figure) -> dict:
-    """The ``traffickstats`` metadata a chart function stored on the figure."""
-    m = fig.layout.meta
+def meta(fig: go.Figure | dict) -> dict:
+    """The ``traffickstats`` metadata a chart function stored on the figure (or its dict)."""
+    m = (fig.get("layout") or {}).get("meta") if isinstance(fig, dict) else fig.layout.meta
     if not isinstance(m, dict) or "traffickstats" not in m:
         raise TraffickstatsError("figure has no traffickstats metadata: build it with traffickstats.charts")
     return m["traffickstats"]
@@ -109,7 +109,7 @@ PRINT_TABLE_KINDS = {"time_series", "sankey"}
 PRINT_TABLE_ROWS = 30
 
 
-def print_block(fig: go.Figure, lang: str | None = None, *, picture: str | None = None) -> str:
+def print_block(fig: go.Figure | dict, lang: str | None = None, *, picture: str | None = None) -> str:
     """The chart as the A4 print dossier shows it: laid out again for the page
     (``charts.restyle.for_print``: the text column's width, print sizes, title and footnote
     whole, inside the picture), drawn static; no toggle, no download link, no mode bar. The
@@ -117,7 +117,8 @@ def print_block(fig: go.Figure, lang: str | None = None, *, picture: str | None 
 
     ``picture``: markup to put in place of the chart's plotly.js div (a pack puts a marker
     there, then the chart's SVG drawn by its export server: ``reports.dossier``); the caller
-    lays the figure out with ``for_print`` itself for that picture."""
+    lays the figure out with ``for_print`` itself for that picture, and ``fig`` may then be
+    the figure's dict (only its metadata is read)."""
     from .restyle import for_print
 
     m = meta(fig)

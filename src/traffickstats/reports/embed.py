@@ -40,10 +40,11 @@ def _figure(fig: dict):
 
 def print_html(fig: dict, picture: str | None = None) -> str:
     """The chart as the print dossier draws it (``charts.display.print_block``; ``picture``:
-    markup in place of the plotly.js div)."""
+    markup in place of the plotly.js div, which needs only the chart's metadata: no plotly
+    figure is built for it)."""
     from ..charts.display import print_block
 
-    return print_block(_figure(fig), picture=picture)
+    return print_block(_figure(fig) if picture is None else fig, picture=picture)
 
 
 def iframe(fig: dict, src: str) -> str:
