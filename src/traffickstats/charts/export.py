@@ -67,6 +67,7 @@ choreographer's DevTools pipe, read in linear time (:mod:`.devtools_pipe`).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -559,10 +560,22 @@ def _key_of(sent: dict, fmt: str, width: int, height: int, scale: float) -> str:
     """:func:`image_key` of a figure already as the browser receives it (``_figure_dict``)."""
     import hashlib
     import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    blob = json.dumps({"figure": sent, "format": fmt, "size": [int(width), int(height), float(scale)],
+                       "versions": _versions()}, sort_keys=True, cls=PlotlyJSONEncoder)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> list:
+    """The releases a picture depends on: plotly (its plotly.js), kaleido, traffickstats. Read
+    once: ``importlib.metadata.version`` reads the installed packages' metadata at each call
+    (about 1 ms, for each of the ~500 pictures a pack keys)."""
     from importlib.metadata import PackageNotFoundError, version
 
     import plotly
-    from plotly.utils import PlotlyJSONEncoder
 
     from .. import __version__
 
@@ -570,10 +583,7 @@ def _key_of(sent: dict, fmt: str, width: int, height: int, scale: float) -> str:
         kaleido_version = version("kaleido")
     except PackageNotFoundError:
         kaleido_version = None
-    blob = json.dumps({"figure": sent, "format": fmt, "size": [int(width), int(height), float(scale)],
-                       "versions": [plotly.__version__, kaleido_version, __version__]},
-                      sort_keys=True, cls=PlotlyJSONEncoder)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return [plotly.__version__, kaleido_version, __version__]
 
 
 def output_name(name) -> str:
