@@ -141,6 +141,40 @@ def test_shutdown_sends_no_sigint(manager_class):
     assert returncode is not None  # the kernel is gone
 
 
+def test_a_forked_kernel_stops_its_control_thread_before_its_exit_functions(tmp_path):
+    """ipykernel 7.4 stops IOPub from an exit function that runs before the one stopping the
+    control thread: a control thread still answering the shutdown request then waited for
+    ever on IOPub, and jupyter_client sent SIGTERM after 2.5 s (one report in about 24 of a
+    pack). A forked kernel stops its control and shell-channel threads first. Recorded by an
+    exit function registered from a cell (the last registered, so the first to run)."""
+    record = tmp_path / "at_exit.json"
+    register = textwrap.dedent(f"""
+        import atexit, json
+        _app = get_ipython().kernel.parent
+        def _record():
+            with open({str(record)!r}, "w") as f:
+                json.dump({{"control": _app.control_thread.is_alive(),
+                            "shell_channel": _app.shell_channel_thread.is_alive()}}, f)
+        atexit.register(_record)
+    """)
+
+    async def scenario():
+        with kernel.socket_folder():
+            km, kc = await _start()
+            assert isinstance(km.provisioner, kernel.ForkProvisioner)
+            reply = await kc._async_recv_reply(kc.execute(register), timeout=60)
+            assert reply["content"]["status"] == "ok", reply["content"]
+            kc.stop_channels()
+            process = km.provisioner.process
+            t0 = time.monotonic()
+            await km.shutdown_kernel()
+            return time.monotonic() - t0, process.poll()
+
+    seconds, returncode = run(scenario())
+    assert json.loads(record.read_text()) == {"control": False, "shell_channel": False}
+    assert returncode == 0 and seconds < 2.0  # exited by itself, not terminated
+
+
 def test_a_notebook_folder_shadowing_a_preloaded_module_gets_a_cold_kernel(tmp_path):
     # generated test input: a local "pandas.py" that a cold kernel would import instead of pandas
     (tmp_path / "pandas.py").write_text('MARK = "local module"\n', encoding="utf-8")
