@@ -62,7 +62,7 @@ def _quiet(value):
     elif isinstance(value, list):
         for i, item in enumerate(value):
             value[i] = _quiet(item)
-    elif isinstance(value, str) and len(value) >= LONG and type(value) is str:
+    elif type(value) is str and len(value) >= LONG:  # a LongText already is one
         return LongText(value)
     return value
 
